@@ -1,0 +1,39 @@
+"""The demo data set: gazetteer, categories, the facts files and editorial answers.
+
+One loader for the demo site and the tests, so the demo never drifts from what is tested.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+
+from waypost.datasets.editorial import load_editorial_dir
+from waypost.datasets.facts import load_facts_file
+from waypost.directory.taxonomy import ensure_taxonomies
+from waypost.places.gazetteer import load_gazetteer
+from waypost.places.models import Place
+
+SHARED_DATA = Path(os.environ.get("WAYPOST_SHARED_DATA", settings.BASE_DIR.parent / "shared" / "data"))
+PROJECT_DATA = settings.BASE_DIR / "data"
+
+
+def demo_files() -> list[Path]:
+    """Facts files of the demo, in load order (federal law first)."""
+    return [PROJECT_DATA / "federal-facts.json", SHARED_DATA / "norwalk-facts.json"]
+
+
+def load_demo(*, gazetteer: bool = True) -> list[str]:
+    lines = []
+    if gazetteer or not Place.objects.filter(path="us").exists():
+        stats = load_gazetteer()
+        lines.append(f"gazetteer: {stats.cities} cities, {stats.zip_codes} ZIP codes")
+    ensure_taxonomies()
+    for path in demo_files():
+        if path.exists():
+            lines.append(str(load_facts_file(path)))
+    count = load_editorial_dir(PROJECT_DATA / "editorial")
+    lines.append(f"editorial: {count} answers")
+    return lines

@@ -1,0 +1,225 @@
+"""The service directory, shaped after Open Referral HSDS 3.1.
+
+Names follow HSDS (organization, service, location, service_at_location, phone, schedule,
+taxonomy_term, service_area, language) so import and export map field to field. Each
+model keeps the HSDS id (a UUID) it was imported with, or one minted here.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from waypost.evidence.models import Fact
+from waypost.places.models import Place
+
+
+class Taxonomy(models.Model):
+    hsds_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaxonomyTerm(models.Model):
+    """A category (a node of the category tree) or a filterable attribute."""
+
+    hsds_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    taxonomy = models.ForeignKey(Taxonomy, on_delete=models.CASCADE, related_name="terms")
+    code = models.SlugField(max_length=80)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["taxonomy", "code"], name="unique_term_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organization(models.Model):
+    hsds_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    hsds_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="services"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    url = models.URLField(blank=True)
+    status = models.CharField(max_length=20, default="active")
+    fees_description = models.CharField(max_length=200, blank=True)
+    hours_description = models.CharField(
+        max_length=200, blank=True, help_text='Hours in words, e.g. "24/7".'
+    )
+    languages_description = models.CharField(max_length=200, blank=True)
+    categories = models.ManyToManyField(TaxonomyTerm, blank=True, related_name="services")
+    attributes = models.ManyToManyField(
+        TaxonomyTerm, blank=True, related_name="attributed_services"
+    )
+    fact = models.OneToOneField(Fact, on_delete=models.PROTECT, related_name="service")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"/services/{self.hsds_id}/"
+
+
+class Location(models.Model):
+    """Where a service is delivered; may be an area only (a confidential shelter, an outreach zone)."""
+
+    hsds_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="locations"
+    )
+    name = models.CharField(max_length=200, blank=True)
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="locations"
+    )
+    latitude = models.FloatField(db_index=True)
+    longitude = models.FloatField(db_index=True)
+    # When true the point is a city or area centre, not a door: show the area, never a street.
+    area_only = models.BooleanField(default=False)
+    area_description = models.CharField(max_length=200, blank=True)
+    timezone = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["latitude", "longitude"])]
+
+    def __str__(self) -> str:
+        return self.name or self.area_description or str(self.place)
+
+
+class Address(models.Model):
+    location = models.OneToOneField(Location, on_delete=models.CASCADE, related_name="address")
+    address_1 = models.CharField(max_length=200)
+    city = models.CharField(max_length=120)
+    state_province = models.CharField(max_length=2)
+    postal_code = models.CharField(max_length=10, blank=True)
+    country = models.CharField(max_length=2, default="US")
+
+    def __str__(self) -> str:
+        tail = f" {self.postal_code}" if self.postal_code else ""
+        return f"{self.address_1}, {self.city}, {self.state_province}{tail}"
+
+
+class ServiceAtLocation(models.Model):
+    hsds_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="at_locations")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="services_at")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service", "location"], name="unique_service_location")
+        ]
+
+
+class PhoneType(models.TextChoices):
+    VOICE = "voice", "Call"
+    TEXT = "text", "Text"
+    TTY = "tty", "TTY"
+    FAX = "fax", "Fax"
+
+
+class Phone(models.Model):
+    hsds_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(max_length=40)
+    type = models.CharField(max_length=8, choices=PhoneType.choices, default=PhoneType.VOICE)
+    language = models.CharField(max_length=12, blank=True)
+    description = models.CharField(max_length=200, blank=True)
+    fact = models.OneToOneField(Fact, on_delete=models.PROTECT, related_name="phone")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def href(self) -> str:
+        digits = "".join(c for c in self.number if c.isdigit())
+        return f"sms:{digits}" if self.type == PhoneType.TEXT else f"tel:{digits}"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+HSDS_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+class Schedule(models.Model):
+    """One weekly opening: a day with its hours, in the location's time zone (HSDS byday)."""
+
+    hsds_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="schedules")
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules"
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens_at = models.TimeField()
+    closes_at = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "opens_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+
+class ServiceArea(models.Model):
+    """A place a service covers; a hotline's area is the country or a state."""
+
+    hsds_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="areas")
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.CASCADE, related_name="service_areas"
+    )
+    description = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.description or str(self.place)
+
+
+class ServiceLanguage(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="languages")
+    code = models.CharField(max_length=12, help_text="BCP 47 code, e.g. es")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service", "code"], name="unique_service_language")
+        ]
+
+    def __str__(self) -> str:
+        return self.code

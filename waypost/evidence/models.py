@@ -1,0 +1,107 @@
+"""Provenance: sources, the facts that cite them, and the checks that date them.
+
+Every citable thing (a law, a service, a phone number, a statistic) owns one `Fact`.
+Citations and checks hang off the fact, so a new kind of fact needs no change here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+
+
+class Source(models.Model):
+    key = models.SlugField(max_length=120, unique=True)
+    url = models.URLField(max_length=500)
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, blank=True)
+    # The year (or date) of the source's own content, when known: an old source ages a fact.
+    as_of = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Status(models.TextChoices):
+    CHECKED = "checked", "Checked"
+    DUE = "due", "Due for a re-check"
+    UNCHECKED = "unchecked", "Unchecked"
+    DISPUTED = "disputed", "Disputed"
+
+
+class Outcome(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed"
+    UNCONFIRMED = "unconfirmed", "Could not be confirmed"
+    CONFLICT = "conflict", "Found a conflict"
+
+
+class Fact(models.Model):
+    """A statement shown to readers, with what is known about its truth."""
+
+    label = models.CharField(max_length=300, help_text="What the fact is, for editors.")
+    note = models.TextField(blank=True, help_text="Caveats, such as an old source.")
+    sources = models.ManyToManyField(Source, through="Citation", related_name="facts")
+    # Copied from the newest check (see record_check) so a page learns every fact's
+    # status from the fact rows alone, without reading the check history.
+    last_checked_on = models.DateField(null=True, blank=True)
+    last_outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    open_disputes = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.label
+
+    def status(self, today: dt.date | None = None) -> Status:
+        return fact_status(
+            self.last_checked_on, self.last_outcome, self.open_disputes, today=today
+        )
+
+
+def fact_status(
+    last_checked_on: dt.date | None,
+    last_outcome: str,
+    open_disputes: int,
+    today: dt.date | None = None,
+) -> Status:
+    """The status rule: disputes win, then an unsettled check, then the age of the check."""
+    if open_disputes > 0 or last_outcome == Outcome.CONFLICT:
+        return Status.DISPUTED
+    if last_checked_on is None or last_outcome != Outcome.CONFIRMED:
+        return Status.UNCHECKED
+    today = today or dt.date.today()
+    if (today - last_checked_on).days > settings.CHECK_VALID_DAYS:
+        return Status.DUE
+    return Status.CHECKED
+
+
+class Citation(models.Model):
+    fact = models.ForeignKey(Fact, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    excerpt = models.TextField(blank=True, help_text="The words in the source that support it.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["fact", "source"], name="unique_citation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fact} ← {self.source}"
+
+
+class Check(models.Model):
+    fact = models.ForeignKey(Fact, on_delete=models.CASCADE, related_name="checks")
+    checked_on = models.DateField()
+    checked_by = models.CharField(max_length=120)
+    method = models.CharField(max_length=200, help_text="Source page, phone call, archived copy…")
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-checked_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.fact}: {self.outcome} on {self.checked_on}"

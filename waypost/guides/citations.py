@@ -1,0 +1,42 @@
+"""Per-page numbering of sources, and what a page says about each fact's evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from waypost.evidence.models import Fact, Source, Status
+
+
+@dataclass
+class CitationRegistry:
+    """Numbers sources in the order a page first cites them: [1], [2], …"""
+
+    numbers: dict[int, int] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
+
+    def number(self, source: Source) -> int:
+        if source.pk not in self.numbers:
+            self.sources.append(source)
+            self.numbers[source.pk] = len(self.sources)
+        return self.numbers[source.pk]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the page shows beside a fact: its numbered sources, status and check date."""
+
+    refs: tuple[int, ...]
+    status: Status
+    checked_on: dt.date | None
+    note: str
+
+    @property
+    def settled(self) -> bool:
+        return self.status in (Status.CHECKED, Status.DUE)
+
+
+def evidence_for(fact: Fact, registry: CitationRegistry, today: dt.date) -> Evidence:
+    # citations are prefetched with their sources by every query that builds a guide
+    refs = tuple(registry.number(c.source) for c in fact.citations.all())
+    return Evidence(refs, fact.status(today), fact.last_checked_on, fact.note)

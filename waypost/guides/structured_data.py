@@ -1,0 +1,43 @@
+"""schema.org FAQPage for a guide: each question with a short, plain-text answer."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.utils.html import strip_tags
+
+from waypost.guides.services import Answer, Guide
+
+
+def _answer_text(answer: Answer) -> str:
+    parts = [strip_tags(answer.editorial_html).strip()] if answer.editorial_html else []
+    for block in answer.blocks:
+        for item in block.items:
+            if not item.evidence.settled:
+                continue  # unconfirmed facts are never stated as settled, here either
+            obj = item.obj
+            parts.append(
+                str(getattr(obj, "summary", "") or getattr(obj, "change", "")
+                    or getattr(obj, "name", "") or getattr(obj, "text", ""))
+            )
+    return " ".join(p for p in parts if p)
+
+
+def faq_json_ld(guide: Guide) -> dict[str, Any]:
+    entities = []
+    for answer in guide.answers:
+        text = _answer_text(answer)
+        if text:
+            entities.append({
+                "@type": "Question",
+                "name": str(answer.question.text),
+                "acceptedAnswer": {"@type": "Answer", "text": text},
+            })
+    return {"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": entities}
+
+
+def faq_json_ld_text(guide: Guide) -> str:
+    """The JSON-LD, safe to place inside a <script> element."""
+    text = json.dumps(faq_json_ld(guide), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -1,0 +1,121 @@
+"""Laws, the changes that made them, and programs (diversion, record relief, safe harbor)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+
+from waypost.evidence.models import Fact
+from waypost.places.models import Place
+
+
+class LawTopic(models.TextChoices):
+    SELLING = "selling", "Selling sex"
+    BUYING = "buying", "Buying sex"
+    PROMOTING = "promoting", "Promoting prostitution"
+    TRAFFICKING = "trafficking", "Trafficking"
+    RELATED = "related", "Related law"
+
+
+class InForceQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    def in_force(self, on: dt.date) -> InForceQuerySet:
+        """Rows whose effective period contains the date (open ends count as open)."""
+        return self.filter(
+            models.Q(effective_from__isnull=True) | models.Q(effective_from__lte=on),
+            models.Q(effective_to__isnull=True) | models.Q(effective_to__gte=on),
+        )
+
+    def ended_before(self, on: dt.date) -> InForceQuerySet:
+        return self.filter(effective_to__lt=on)
+
+    def for_places(self, places: list[Place]) -> InForceQuerySet:
+        return self.filter(jurisdiction__in=places)
+
+
+class Law(models.Model):
+    jurisdiction = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="laws")
+    # Blank when the data does not say which act the law covers.
+    topic = models.CharField(max_length=12, choices=LawTopic.choices, blank=True)
+    citation = models.CharField(max_length=200, help_text='e.g. "Cal. Penal Code § 647(b)"')
+    title = models.CharField(max_length=200)
+    summary = models.TextField(help_text="Plain-language summary.")
+    classification = models.CharField(max_length=120, blank=True)
+    max_jail = models.CharField(max_length=120, blank=True)
+    max_fine_usd = models.PositiveIntegerField(null=True, blank=True)
+    penalty_note = models.TextField(blank=True)
+    effective_from = models.DateField(null=True, blank=True)
+    effective_to = models.DateField(null=True, blank=True)
+    fact = models.OneToOneField(Fact, on_delete=models.PROTECT, related_name="law")
+
+    objects = InForceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["jurisdiction__path", "topic", "citation"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "citation", "topic"], name="unique_law_per_topic"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.citation
+
+    def in_force_on(self, on: dt.date) -> bool:
+        return (self.effective_from is None or self.effective_from <= on) and (
+            self.effective_to is None or self.effective_to >= on
+        )
+
+
+class LawChange(models.Model):
+    jurisdiction = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="law_changes")
+    bill = models.CharField(max_length=120, help_text='e.g. "SB 357 (2022)"')
+    name = models.CharField(max_length=200, blank=True)
+    signed_on = models.DateField(null=True, blank=True)
+    effective_on = models.DateField(null=True, blank=True)
+    change = models.TextField(help_text="What the change did, in plain words.")
+    laws = models.ManyToManyField(Law, blank=True, related_name="changes")
+    fact = models.OneToOneField(Fact, on_delete=models.PROTECT, related_name="law_change")
+
+    class Meta:
+        ordering = ["-effective_on", "bill"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "bill"], name="unique_bill")
+        ]
+
+    def __str__(self) -> str:
+        return self.bill
+
+
+class ProgramKind(models.TextChoices):
+    DIVERSION = "diversion", "Diversion"
+    RECORD_RELIEF = "record relief", "Record relief"
+    SAFE_HARBOR = "safe harbor", "Safe harbor for minors"
+    BENEFIT = "benefit", "Income support"
+
+
+class Program(models.Model):
+    jurisdiction = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="programs")
+    kind = models.CharField(max_length=16, choices=ProgramKind.choices)
+    citation = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    amount_usd_month = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For income support: the most paid a month."
+    )
+    effective_from = models.DateField(null=True, blank=True)
+    effective_to = models.DateField(null=True, blank=True)
+    fact = models.OneToOneField(Fact, on_delete=models.PROTECT, related_name="program")
+
+    objects = InForceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["jurisdiction__path", "kind", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "kind", "title"], name="unique_program"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,82 @@
+"""Finding places from what a reader types: a city name, "City, ST", or a ZIP code."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from waypost.places.models import Place, PlaceKind, ZipCode
+from waypost.places.text import normalize_name
+
+MAX_QUERY_LENGTH = 100
+_ZIPLIKE = re.compile(r"^\d+(-\d*)?$")
+_ZIP = re.compile(r"^(\d{5})(-\d{4})?$")
+_STATE_SUFFIX = re.compile(r"^(?P<name>.+?),?\s+(?P<state>[A-Za-z]{2})$")
+
+
+class BadQuery(ValueError):
+    """What the reader typed cannot be searched; the message says why."""
+
+
+@dataclass(frozen=True)
+class PlaceMatches:
+    query: str
+    places: list[Place]
+    zip_code: ZipCode | None = None
+
+
+def find_places(query: str, limit: int = 50) -> PlaceMatches:
+    """Cities matching a query, most populous first; a ZIP resolves to its city."""
+    query = query.strip()
+    if not query:
+        raise BadQuery("Type a city name or a 5-digit ZIP code.")
+    if len(query) > MAX_QUERY_LENGTH:
+        raise BadQuery(f"That is too long: use at most {MAX_QUERY_LENGTH} characters.")
+    if _ZIPLIKE.match(query):
+        match = _ZIP.match(query)
+        if not match:
+            raise BadQuery(f"{query!r} is not a ZIP code: a ZIP code has 5 digits, like 06850.")
+        zip_code = ZipCode.objects.select_related("place").filter(code=match.group(1)).first()
+        places = [zip_code.place] if zip_code and zip_code.place else []
+        return PlaceMatches(query, places, zip_code)
+    if not normalize_name(query):
+        raise BadQuery("Type a city name using letters, or a 5-digit ZIP code.")
+
+    cities = Place.objects.cities().select_related("parent", "county")
+    found = list(cities.named(query).order_by("-population", "path")[:limit])
+    state_match = _STATE_SUFFIX.match(query)
+    if state_match:
+        state = state_match["state"].upper()
+        in_state = list(
+            cities.named(state_match["name"]).filter(state_code=state)
+            .order_by("-population", "path")[:limit]
+        )
+        if in_state:
+            found = in_state
+    if not found:
+        # Names starting with what was typed ("norw" finds Norwalk, Norwich…).
+        key = normalize_name(query)
+        found = list(cities.filter(name_key__startswith=key).order_by("-population")[:limit])
+    return PlaceMatches(query, found)
+
+
+def suggest_for_path(path: str, limit: int = 8) -> list[Place]:
+    """Places a mistyped or unknown URL probably meant: same-name cities first."""
+    parts = [p for p in path.strip("/").split("/") if p]
+    if not parts:
+        return []
+    name = parts[-1].replace("-", " ")
+    key = normalize_name(name)
+    if not key:
+        return []
+    cities = Place.objects.cities().select_related("parent")
+    same = list(cities.filter(name_key=key).order_by("-population")[:limit])
+    if len(same) < limit:
+        more = cities.filter(name_key__startswith=key[:4]).exclude(
+            pk__in=[p.pk for p in same]).order_by("-population")[: limit - len(same)]
+        same.extend(more)
+    return same
+
+
+def state_by_code(code: str) -> Place | None:
+    return Place.objects.filter(kind=PlaceKind.STATE, state_code=code.upper()).first()

@@ -1,0 +1,94 @@
+"""Reader-facing pages. Thin: parse input, call a service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from waypost.directory.models import Service
+from waypost.directory.services import hotlines_for
+from waypost.guides.services import compose_guide
+from waypost.guides.structured_data import faq_json_ld_text
+from waypost.places.models import Place, PlaceKind
+from waypost.places.services import BadQuery, find_places, suggest_for_path
+
+
+def bad_request(request: HttpRequest, message: str, field: str) -> HttpResponse:
+    return render(request, "site/400.html", {"message": message, "field": field}, status=400)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    suggestions = suggest_for_path(request.path)
+    return render(request, "site/404.html", {"suggestions": suggestions}, status=404)
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    country = Place.objects.filter(path="us").first()
+    hotlines = hotlines_for([country]) if country else []
+    return render(request, "site/home.html", {"hotlines": hotlines})
+
+
+@require_safe
+def places(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    try:
+        matches = find_places(query)
+    except BadQuery as exc:
+        return bad_request(request, str(exc), "q")
+    if matches.zip_code is not None and len(matches.places) == 1:
+        return HttpResponseRedirect(matches.places[0].get_absolute_url())
+    status = 200 if matches.places else 404
+    return render(request, "site/places.html", {"matches": matches, "query": query},
+                  status=status)
+
+
+def _guide_date(request: HttpRequest) -> dt.date:
+    raw = request.GET.get("date", "")
+    if not raw:
+        return dt.date.today()
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise BadQuery(f"{raw!r} is not a date: use YYYY-MM-DD, like 2023-01-01.") from None
+    if not dt.date(1900, 1, 1) <= day <= dt.date(2100, 12, 31):
+        raise BadQuery("Choose a date between 1900 and 2100.")
+    return day
+
+
+@require_safe
+def guide(request: HttpRequest, state: str, city: str) -> HttpResponse:
+    place = Place.objects.filter(kind=PlaceKind.CITY, path=f"us/{state}/{city}").select_related(
+        "parent", "county").first()
+    if place is None:
+        return not_found(request)
+    try:
+        on = _guide_date(request)
+    except BadQuery as exc:
+        return bad_request(request, str(exc), "date")
+    composed = compose_guide(place, on)
+    context: dict[str, Any] = {
+        "guide": composed,
+        "place": place,
+        "is_today": on == dt.date.today(),
+        "json_ld": faq_json_ld_text(composed),
+    }
+    return render(request, "site/guide.html", context)
+
+
+@require_safe
+def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = get_object_or_404(
+        Service.objects.select_related("organization", "fact").prefetch_related(
+            "categories", "attributes", "languages", "schedules", "areas__place",
+            "phones__fact__citations__source", "fact__citations__source",
+            "at_locations__location__address", "at_locations__location__place",
+        ),
+        hsds_id=service_id,
+    )
+    return render(request, "site/service.html", {"service": service, "today": dt.date.today()})
