@@ -16,7 +16,9 @@ from waypost.directory.taxonomy import ensure_taxonomies
 from waypost.places.gazetteer import load_gazetteer
 from waypost.places.models import Place
 
-SHARED_DATA = Path(os.environ.get("WAYPOST_SHARED_DATA", settings.BASE_DIR.parent / "shared" / "data"))
+SHARED_DATA = Path(
+    os.environ.get("WAYPOST_SHARED_DATA", settings.BASE_DIR.parent / "shared" / "data")
+)
 PROJECT_DATA = settings.BASE_DIR / "data"
 
 

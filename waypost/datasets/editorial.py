@@ -66,13 +66,18 @@ def load_editorial_file(path: Path) -> int:
     try:
         checked_on = dt.date.fromisoformat(header["checked_on"])
     except ValueError:
-        raise DataFileError(path.name, "header", "checked_on",
-                            f"{header['checked_on']!r} is not a date (YYYY-MM-DD)") from None
+        raise DataFileError(
+            path.name,
+            "header",
+            "checked_on",
+            f"{header['checked_on']!r} is not a date (YYYY-MM-DD)",
+        ) from None
 
     parts = _HEADING.split(body)
     if parts[0].strip():
-        raise DataFileError(path.name, f"line {offset + 1}", None,
-                            "text before the first '## question' heading")
+        raise DataFileError(
+            path.name, f"line {offset + 1}", None, "text before the first '## question' heading"
+        )
     sections = list(zip(parts[1::2], parts[2::2], strict=True))
     count = 0
     with transaction.atomic():
@@ -94,9 +99,11 @@ def load_editorial_file(path: Path) -> int:
             for key in keys:
                 if key not in sources:
                     raise DataFileError(path.name, label, None, f"unknown source key {key!r}")
-            existing = EditorialAnswer.objects.filter(
-                place=place, question=slug, language=language
-            ).select_related("fact").first()
+            existing = (
+                EditorialAnswer.objects.filter(place=place, question=slug, language=language)
+                .select_related("fact")
+                .first()
+            )
             if existing is not None:
                 fact = existing.fact
                 fact.citations.exclude(source__key__in=keys).delete()
@@ -105,16 +112,24 @@ def load_editorial_file(path: Path) -> int:
             for key in keys:
                 cite(fact, sources[key])
             if fact.last_checked_on != checked_on:
-                record_check(fact, checked_on=checked_on, checked_by="Waypost editors",
-                             method="editorial review against the cited sources",
-                             outcome=Outcome.CONFIRMED, note=f"loaded from {path.name}")
+                record_check(
+                    fact,
+                    checked_on=checked_on,
+                    checked_by="Waypost editors",
+                    method="editorial review against the cited sources",
+                    outcome=Outcome.CONFIRMED,
+                    note=f"loaded from {path.name}",
+                )
             EditorialAnswer.objects.update_or_create(
-                place=place, question=slug, language=language,
+                place=place,
+                question=slug,
+                language=language,
                 defaults={"body": section, "fact": fact},
             )
             count += 1
         EditorialAnswer.objects.filter(place=place, language=language).exclude(
-            question__in=seen).delete()
+            question__in=seen
+        ).delete()
     return count
 
 

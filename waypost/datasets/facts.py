@@ -42,7 +42,14 @@ from waypost.places.models import Place
 
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 SECTIONS = (
-    "sources", "places", "laws", "law_changes", "programs", "benefits", "hotlines", "services",
+    "sources",
+    "places",
+    "laws",
+    "law_changes",
+    "programs",
+    "benefits",
+    "hotlines",
+    "services",
 )
 
 
@@ -73,8 +80,15 @@ class FactsLoader:
         self.checked_on: dt.date = checked_on
         self.method = root.text("method", required=True)
         self.checked_by = root.text("checked_by") or "Waypost data team"
-        unknown = set(root.data) - {*SECTIONS, "about", "checked_on", "method", "checked_by",
-                                    "states", "notes"}
+        unknown = set(root.data) - {
+            *SECTIONS,
+            "about",
+            "checked_on",
+            "method",
+            "checked_by",
+            "states",
+            "notes",
+        }
         if unknown:
             raise root.error(sorted(unknown)[0], "is not a section this loader knows")
         with transaction.atomic():
@@ -97,7 +111,9 @@ class FactsLoader:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise DataFileError(
-                self.file, f"line {exc.lineno}, column {exc.colno}", None,
+                self.file,
+                f"line {exc.lineno}, column {exc.colno}",
+                None,
                 f"is not valid JSON ({exc.msg})",
             ) from None
 
@@ -106,8 +122,11 @@ class FactsLoader:
         # "file.laws[2]" reads better as "laws[2] (Cal. Penal Code § 653.22)".
         label = record.label.removeprefix("file.")
         name = next(
-            (record.data[k] for k in ("citation", "bill", "name", "key", "text")
-             if isinstance(record.data.get(k), str)),
+            (
+                record.data[k]
+                for k in ("citation", "bill", "name", "key", "text")
+                if isinstance(record.data.get(k), str)
+            ),
             None,
         )
         record.label = f"{label} ({name[:60]})" if name else label
@@ -195,8 +214,9 @@ class FactsLoader:
             question = fact_record.text("question") or "about"
             self._once("place facts", (place.pk, text), fact_record, "text")
             existing = PlaceFact.objects.filter(place=place, text=text).first()
-            fact = self._fact(fact_record, f"{place.display_name}: {text}",
-                              existing.fact if existing else None)
+            fact = self._fact(
+                fact_record, f"{place.display_name}: {text}", existing.fact if existing else None
+            )
             PlaceFact.objects.update_or_create(
                 place=place, text=text, defaults={"question": question, "fact": fact}
             )
@@ -255,18 +275,19 @@ class FactsLoader:
         # A change names the sections it touched ("Repealed § 653.22"): link those laws so
         # a repealed law can say what repealed it.
         change.laws.set(
-            law for law in Law.objects.filter(jurisdiction=jurisdiction)
+            law
+            for law in Law.objects.filter(jurisdiction=jurisdiction)
             if _mentions_section(change_text, law.citation)
         )
 
     def _load_programs(self, record: Record, kind: str | None = None) -> None:
         jurisdiction = self._jurisdiction(record)
         kind = kind or record.choice("kind", list(ProgramKind.values))
-        title = record.text("title" if record.has("title") else "name", required=True,
-                            max_length=200)
+        title = record.text(
+            "title" if record.has("title") else "name", required=True, max_length=200
+        )
         self._once("programs", (jurisdiction.pk, kind, title), record, "title")
-        existing = Program.objects.filter(jurisdiction=jurisdiction, kind=kind,
-                                          title=title).first()
+        existing = Program.objects.filter(jurisdiction=jurisdiction, kind=kind, title=title).first()
         fact = self._fact(record, title, existing.fact if existing else None)
         Program.objects.update_or_create(
             jurisdiction=jurisdiction,
@@ -289,8 +310,9 @@ class FactsLoader:
     def _terms(self, record: Record, field_name: str, taxonomy: str) -> list[TaxonomyTerm]:
         names = record.text_list(field_name)
         codes = [term_code(name) for name in names]
-        terms = {t.code: t for t in TaxonomyTerm.objects.filter(
-            taxonomy__name=taxonomy, code__in=codes)}
+        terms = {
+            t.code: t for t in TaxonomyTerm.objects.filter(taxonomy__name=taxonomy, code__in=codes)
+        }
         for name, code in zip(names, codes, strict=True):
             if code not in terms:
                 raise record.error(field_name, f"{name!r} is not a known {field_name[:-1]}")
@@ -331,12 +353,17 @@ class FactsLoader:
         kind = phone_record.choice("type", list(PhoneType.values), default=PhoneType.VOICE)
         language = phone_record.text("language", max_length=12)
         existing = Phone.objects.filter(
-            service=service, number=number, type=kind, language=language).first()
+            service=service, number=number, type=kind, language=language
+        ).first()
         # A phone number is a fact of its own, vouched for by the service's sources.
-        fact = self._fact(record, f"{service.name}: {kind} {number}",
-                          existing.fact if existing else None)
+        fact = self._fact(
+            record, f"{service.name}: {kind} {number}", existing.fact if existing else None
+        )
         Phone.objects.update_or_create(
-            service=service, number=number, type=kind, language=language,
+            service=service,
+            number=number,
+            type=kind,
+            language=language,
             defaults={"description": phone_record.text("note", max_length=200), "fact": fact},
         )
 
@@ -406,8 +433,15 @@ class FactsLoader:
             for day in days:
                 if day not in DAYS:
                     raise item.error("days", f"{day!r} is not one of {', '.join(DAYS)}")
-                rows.append(Schedule(service=service, location=location, weekday=DAYS.index(day),
-                                     opens_at=opens, closes_at=closes))
+                rows.append(
+                    Schedule(
+                        service=service,
+                        location=location,
+                        weekday=DAYS.index(day),
+                        opens_at=opens,
+                        closes_at=closes,
+                    )
+                )
         if rows:
             Schedule.objects.filter(service=service).delete()
             Schedule.objects.bulk_create(rows)

@@ -123,7 +123,8 @@ def area(text: str) -> Located:
 
     named = [normalize_name(part) for part in _LIST_SPLIT.split(text) if part.strip()]
     states = [
-        s for s in Place.objects.filter(kind=PlaceKind.STATE)
+        s
+        for s in Place.objects.filter(kind=PlaceKind.STATE)
         if re.search(rf"\b{re.escape(s.name)}\b", text)
     ]
     if len(states) == 1:
@@ -137,14 +138,17 @@ def area(text: str) -> Located:
     # "Lower Fairfield County (Norwalk, Stamford, Bridgeport)": the county names no state,
     # but only one state has a county of that name holding the towns listed.
     for county_name in _COUNTY.findall(text):
-        county_name = re.sub(r"^(Lower|Upper|Northern|Southern|Eastern|Western)\s+", "",
-                             county_name)
+        county_name = re.sub(
+            r"^(Lower|Upper|Northern|Southern|Eastern|Western)\s+", "", county_name
+        )
         matches = []
         for county in Place.objects.filter(
             kind=PlaceKind.COUNTY, name_key=normalize_name(county_name)
         ):
-            towns = {t.name_key: t for t in Place.objects.cities().filter(
-                county=county, name_key__in=named)}
+            towns = {
+                t.name_key: t
+                for t in Place.objects.cities().filter(county=county, name_key__in=named)
+            }
             # The first town the text lists is where the service is based.
             first = next((towns[name] for name in named if name in towns), None)
             if first is not None:

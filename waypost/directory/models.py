@@ -90,7 +90,7 @@ class Service(models.Model):
 
 
 class Location(models.Model):
-    """Where a service is delivered; may be an area only (a confidential shelter, an outreach zone)."""
+    """Where a service is delivered; may be an area only (a confidential shelter, outreach)."""
 
     hsds_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
@@ -136,6 +136,9 @@ class ServiceAtLocation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["service", "location"], name="unique_service_location")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.service} at {self.location}"
 
 
 class PhoneType(models.TextChoices):

@@ -38,13 +38,10 @@ def _with_details(services: QuerySet[Service]) -> QuerySet[Service]:
 def services_near(lat: float, lng: float, radius_mi: float) -> list[NearbyService]:
     """Every service delivered within the radius, nearest first (one row per service)."""
     min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_mi)
-    links = (
-        ServiceAtLocation.objects.filter(
-            location__latitude__range=(min_lat, max_lat),
-            location__longitude__range=(min_lng, max_lng),
-        )
-        .select_related("location__address", "location__place")
-    )
+    links = ServiceAtLocation.objects.filter(
+        location__latitude__range=(min_lat, max_lat),
+        location__longitude__range=(min_lng, max_lng),
+    ).select_related("location__address", "location__place")
     best: dict[int, tuple[float, Location]] = {}
     for link in links:
         loc = link.location

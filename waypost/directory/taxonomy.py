@@ -16,46 +16,70 @@ ATTRIBUTE_TAXONOMY = "waypost-attributes"
 
 # (code, name, children)
 CATEGORY_TREE: list[tuple[str, str, list[tuple[str, str]]]] = [
-    ("health", "Health care", [
-        ("sti-testing", "STI testing"),
-        ("hiv-testing", "HIV testing"),
-        ("primary-care", "Primary care"),
-        ("gender-affirming-care", "Gender-affirming care"),
-        ("mental-health", "Mental health"),
-    ]),
-    ("harm-reduction-and-substance-use", "Harm reduction and substance use", [
-        ("harm-reduction", "Harm reduction"),
-        ("syringe-services", "Syringe services"),
-        ("naloxone", "Naloxone"),
-        ("substance-use-treatment", "Substance use treatment"),
-        ("substance-use", "Substance use help"),
-    ]),
-    ("safety-and-crisis", "Safety and crisis", [
-        ("crisis", "Crisis support"),
-        ("sexual-assault", "Sexual assault support"),
-        ("domestic-violence", "Domestic violence support"),
-        ("shelter", "Shelter"),
-        ("counselling", "Counselling"),
-        ("child-advocacy", "Child advocacy"),
-    ]),
-    ("support-and-leaving", "Support and leaving sex work", [
-        ("case-management", "Case management"),
-        ("housing-help", "Housing help"),
-        ("education-and-job-training", "Education and job training"),
-        ("exit-services", "Exit services"),
-        ("outreach", "Outreach"),
-        ("peer-support", "Peer support"),
-        ("trafficking-survivor-services", "Trafficking survivor services"),
-        ("trafficking", "Trafficking help"),
-    ]),
-    ("lgbtq-services", "LGBTQ+ services", [
-        ("lgbtq-support", "LGBTQ+ support"),
-        ("lgbtq", "LGBTQ+ help"),
-    ]),
-    ("legal", "Legal help", [
-        ("legal-help", "Legal help"),
-        ("immigration-legal-help", "Immigration legal help"),
-    ]),
+    (
+        "health",
+        "Health care",
+        [
+            ("sti-testing", "STI testing"),
+            ("hiv-testing", "HIV testing"),
+            ("primary-care", "Primary care"),
+            ("gender-affirming-care", "Gender-affirming care"),
+            ("mental-health", "Mental health"),
+        ],
+    ),
+    (
+        "harm-reduction-and-substance-use",
+        "Harm reduction and substance use",
+        [
+            ("harm-reduction", "Harm reduction"),
+            ("syringe-services", "Syringe services"),
+            ("naloxone", "Naloxone"),
+            ("substance-use-treatment", "Substance use treatment"),
+            ("substance-use", "Substance use help"),
+        ],
+    ),
+    (
+        "safety-and-crisis",
+        "Safety and crisis",
+        [
+            ("crisis", "Crisis support"),
+            ("sexual-assault", "Sexual assault support"),
+            ("domestic-violence", "Domestic violence support"),
+            ("shelter", "Shelter"),
+            ("counselling", "Counselling"),
+            ("child-advocacy", "Child advocacy"),
+        ],
+    ),
+    (
+        "support-and-leaving",
+        "Support and leaving sex work",
+        [
+            ("case-management", "Case management"),
+            ("housing-help", "Housing help"),
+            ("education-and-job-training", "Education and job training"),
+            ("exit-services", "Exit services"),
+            ("outreach", "Outreach"),
+            ("peer-support", "Peer support"),
+            ("trafficking-survivor-services", "Trafficking survivor services"),
+            ("trafficking", "Trafficking help"),
+        ],
+    ),
+    (
+        "lgbtq-services",
+        "LGBTQ+ services",
+        [
+            ("lgbtq-support", "LGBTQ+ support"),
+            ("lgbtq", "LGBTQ+ help"),
+        ],
+    ),
+    (
+        "legal",
+        "Legal help",
+        [
+            ("legal-help", "Legal help"),
+            ("immigration-legal-help", "Immigration legal help"),
+        ],
+    ),
 ]
 
 ATTRIBUTES: list[tuple[str, str]] = [
@@ -89,7 +113,8 @@ def ensure_taxonomies() -> None:
         )
         for child_code, child_name in children:
             TaxonomyTerm.objects.update_or_create(
-                taxonomy=categories, code=child_code,
+                taxonomy=categories,
+                code=child_code,
                 defaults={"name": child_name, "parent": parent},
             )
     attributes, _ = Taxonomy.objects.get_or_create(

@@ -45,7 +45,9 @@ class Fact(models.Model):
 
     label = models.CharField(max_length=300, help_text="What the fact is, for editors.")
     note = models.TextField(blank=True, help_text="Caveats, such as an old source.")
-    sources = models.ManyToManyField(Source, through="Citation", related_name="facts")
+    sources: models.ManyToManyField[Source, Citation] = models.ManyToManyField(
+        Source, through="Citation", related_name="facts"
+    )
     # Copied from the newest check (see record_check) so a page learns every fact's
     # status from the fact rows alone, without reading the check history.
     last_checked_on = models.DateField(null=True, blank=True)
@@ -56,9 +58,7 @@ class Fact(models.Model):
         return self.label
 
     def status(self, today: dt.date | None = None) -> Status:
-        return fact_status(
-            self.last_checked_on, self.last_outcome, self.open_disputes, today=today
-        )
+        return fact_status(self.last_checked_on, self.last_outcome, self.open_disputes, today=today)
 
 
 def fact_status(
@@ -84,9 +84,7 @@ class Citation(models.Model):
     excerpt = models.TextField(blank=True, help_text="The words in the source that support it.")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["fact", "source"], name="unique_citation")
-        ]
+        constraints = [models.UniqueConstraint(fields=["fact", "source"], name="unique_citation")]
 
     def __str__(self) -> str:
         return f"{self.fact} ← {self.source}"

@@ -23,9 +23,7 @@ class EditorialAnswer(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["place", "question", "language"], name="unique_answer"
-            )
+            models.UniqueConstraint(fields=["place", "question", "language"], name="unique_answer")
         ]
 
     def __str__(self) -> str:

@@ -142,9 +142,11 @@ class GuideComposer:
         """The editorial answer per question from the most specific level that has one."""
         depth = {p.pk: i for i, p in enumerate(self.chain)}
         found: dict[str, EditorialAnswer] = {}
-        rows = EditorialAnswer.objects.filter(
-            place__in=self.chain, language=self.language
-        ).select_related("fact").prefetch_related(*FACT_PREFETCH)
+        rows = (
+            EditorialAnswer.objects.filter(place__in=self.chain, language=self.language)
+            .select_related("fact")
+            .prefetch_related(*FACT_PREFETCH)
+        )
         for answer in sorted(rows, key=lambda a: depth[a.place_id]):
             found[answer.question] = answer  # deeper levels override broader ones
         return found
@@ -160,14 +162,17 @@ class GuideComposer:
             in_force = [law for law in self.laws if law.in_force_on(self.on)]
             chosen = [law for law in in_force if law.topic in spec.law_topics]
             if spec.kind == "penalties":
-                chosen = [law for law in chosen if law.classification or law.max_jail
-                          or law.max_fine_usd is not None]
+                chosen = [
+                    law
+                    for law in chosen
+                    if law.classification or law.max_jail or law.max_fine_usd is not None
+                ]
             items = [self.item(law) for law in chosen]
         elif spec.kind == "law_changes":
-            changes = [c for c in self.law_changes
-                       if c.effective_on is None or c.effective_on <= self.on]
-            changes.sort(key=lambda c: (c.effective_on or c.signed_on or dt.date.min),
-                         reverse=True)
+            changes = [
+                c for c in self.law_changes if c.effective_on is None or c.effective_on <= self.on
+            ]
+            changes.sort(key=lambda c: c.effective_on or c.signed_on or dt.date.min, reverse=True)
             items = [self.item(c) for c in changes]
         elif spec.kind == "programs":
             items = [self.item(p) for p in self.programs if p.kind in spec.program_kinds]
@@ -207,11 +212,11 @@ class GuideComposer:
         guide.hotlines = [self._service_item(s, None, False) for s in self.hotline_services]
         guide.about = [self.item(f) for f in self.place_facts if f.question == "about"]
         guide.sections = [
-            TopicSection(topic, tuple(self.answer(q) for q in topic.questions))
-            for topic in TOPICS
+            TopicSection(topic, tuple(self.answer(q) for q in topic.questions)) for topic in TOPICS
         ]
         guide.repealed = [
-            self.item(law) for law in self.laws
+            self.item(law)
+            for law in self.laws
             if law.effective_to is not None and law.effective_to < self.on
         ]
         guide.sources = list(self.registry.sources)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.utils.html import strip_tags
@@ -11,15 +12,21 @@ from waypost.guides.services import Answer, Guide
 
 
 def _answer_text(answer: Answer) -> str:
-    parts = [strip_tags(answer.editorial_html).strip()] if answer.editorial_html else []
+    # Reference marks ([3]) point into the page; the structured answer is read without it.
+    prose = re.sub(r"\s*<sup>.*?</sup>", "", answer.editorial_html)
+    parts = [strip_tags(prose).strip()] if prose else []
     for block in answer.blocks:
         for item in block.items:
             if not item.evidence.settled:
                 continue  # unconfirmed facts are never stated as settled, here either
             obj = item.obj
             parts.append(
-                str(getattr(obj, "summary", "") or getattr(obj, "change", "")
-                    or getattr(obj, "name", "") or getattr(obj, "text", ""))
+                str(
+                    getattr(obj, "summary", "")
+                    or getattr(obj, "change", "")
+                    or getattr(obj, "name", "")
+                    or getattr(obj, "text", "")
+                )
             )
     return " ".join(p for p in parts if p)
 
@@ -29,11 +36,13 @@ def faq_json_ld(guide: Guide) -> dict[str, Any]:
     for answer in guide.answers:
         text = _answer_text(answer)
         if text:
-            entities.append({
-                "@type": "Question",
-                "name": str(answer.question.text),
-                "acceptedAnswer": {"@type": "Answer", "text": text},
-            })
+            entities.append(
+                {
+                    "@type": "Question",
+                    "name": str(answer.question.text),
+                    "acceptedAnswer": {"@type": "Answer", "text": text},
+                }
+            )
     return {"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": entities}
 
 

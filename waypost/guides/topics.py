@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from waypost.laws.models import LawTopic, ProgramKind
 
@@ -42,84 +42,173 @@ class Topic:
 ALL_LAW_TOPICS: tuple[str, ...] = ("", *LawTopic.values)
 
 TOPICS: tuple[Topic, ...] = (
-    Topic("law", _("The law"), (
-        Question("legal-status", _("Is selling or buying sex legal here?"), (
-            BlockSpec("laws", law_topics=ALL_LAW_TOPICS),
-        )),
-        Question("penalties", _("What are the penalties for selling, buying or promoting?"), (
-            BlockSpec("penalties", law_topics=ALL_LAW_TOPICS),
-        )),
-        Question("law-changes", _("How have the laws changed, and what did each change do?"), (
-            BlockSpec("law_changes"),
-        )),
-        Question("record-clearing", _("Can a record be cleared (diversion, vacatur, sealing)?"), (
-            BlockSpec("programs", program_kinds=(ProgramKind.DIVERSION, ProgramKind.RECORD_RELIEF)),
-        )),
-        Question("minors", _("What protects minors (safe-harbor rules)?"), (
-            BlockSpec("programs", program_kinds=(ProgramKind.SAFE_HARBOR,)),
-            BlockSpec("services", categories=("child-advocacy",)),
-        )),
-        Question("reporting-rights", _("What are my rights when reporting a crime?"), (
-            BlockSpec("place_facts"),
-        )),
-    )),
-    Topic("health", _("Health"), (
-        Question("testing", _("Where can I get tested for STIs and HIV?"), (
-            BlockSpec("services", categories=("sti-testing", "hiv-testing")),
-        )),
-        Question("syringes-naloxone", _("Where can I get syringes, naloxone and test strips?"), (
-            BlockSpec("services", categories=("syringe-services", "naloxone", "harm-reduction")),
-            BlockSpec("hotlines", categories=("substance-use",)),
-        )),
-        Question("health-risks", _("What are the health risks?"), (
-            BlockSpec("place_facts"),
-        )),
-    )),
-    Topic("safety", _("Safety"), (
-        Question("harm-reduction", _("How do sex workers reduce risk?"), (
-            BlockSpec("services", categories=("harm-reduction", "outreach", "peer-support")),
-        )),
-        Question("after-assault", _("What should I do after an assault?"), (
-            BlockSpec("hotlines", categories=("sexual-assault", "domestic-violence")),
-            BlockSpec("services", categories=("sexual-assault", "domestic-violence",
-                                              "counselling", "shelter")),
-        )),
-        Question("peer-groups", _("Which peer and harm-reduction groups work here?"), (
-            BlockSpec("services", categories=("peer-support", "outreach", "harm-reduction")),
-        )),
-    )),
-    Topic("support", _("Support"), (
-        Question("leaving", _("How can I leave sex work if I want to?"), (
-            BlockSpec("services", categories=(
-                "exit-services", "case-management", "housing-help",
-                "education-and-job-training", "trafficking-survivor-services", "shelter")),
-        )),
-        Question("income-support", _("What income support is there?"), (
-            BlockSpec("programs", program_kinds=(ProgramKind.BENEFIT,)),
-        )),
-        Question("lgbtq-support", _("What support is there for LGBTQ+ and trans people?"), (
-            BlockSpec("hotlines", categories=("lgbtq",)),
-            BlockSpec("services", categories=("lgbtq-services",)),
-        )),
-        Question("legal-help", _("Where can I get legal help?"), (
-            BlockSpec("services", categories=("legal",)),
-        )),
-    )),
-    Topic("trafficking", _("Trafficking and community"), (
-        Question("trafficking-signs", _("How is sex work different from trafficking?"), (
-            BlockSpec("laws", law_topics=(LawTopic.TRAFFICKING,)),
-        )),
-        Question("reporting-trafficking", _("How do I report trafficking or a concern?"), (
-            BlockSpec("hotlines", categories=("trafficking",)),
-            BlockSpec("place_facts"),
-        )),
-        Question("visitors", _("What should visitors know about the legal risks?"), (
-            BlockSpec("penalties", law_topics=("", LawTopic.BUYING)),
-        )),
-        Question("residents", _("How can residents support harm reduction?"), (
-            BlockSpec("services", categories=("harm-reduction", "syringe-services")),
-        )),
-    )),
+    Topic(
+        "law",
+        _("The law"),
+        (
+            Question(
+                "legal-status",
+                _("Is selling or buying sex legal here?"),
+                (BlockSpec("laws", law_topics=ALL_LAW_TOPICS),),
+            ),
+            Question(
+                "penalties",
+                _("What are the penalties for selling, buying or promoting?"),
+                (BlockSpec("penalties", law_topics=ALL_LAW_TOPICS),),
+            ),
+            Question(
+                "law-changes",
+                _("How have the laws changed, and what did each change do?"),
+                (BlockSpec("law_changes"),),
+            ),
+            Question(
+                "record-clearing",
+                _("Can a record be cleared (diversion, vacatur, sealing)?"),
+                (
+                    BlockSpec(
+                        "programs", program_kinds=(ProgramKind.DIVERSION, ProgramKind.RECORD_RELIEF)
+                    ),
+                ),
+            ),
+            Question(
+                "minors",
+                _("What protects minors (safe-harbor rules)?"),
+                (
+                    BlockSpec("programs", program_kinds=(ProgramKind.SAFE_HARBOR,)),
+                    BlockSpec("services", categories=("child-advocacy",)),
+                ),
+            ),
+            Question(
+                "reporting-rights",
+                _("What are my rights when reporting a crime?"),
+                (BlockSpec("place_facts"),),
+            ),
+        ),
+    ),
+    Topic(
+        "health",
+        _("Health"),
+        (
+            Question(
+                "testing",
+                _("Where can I get tested for STIs and HIV?"),
+                (BlockSpec("services", categories=("sti-testing", "hiv-testing")),),
+            ),
+            Question(
+                "syringes-naloxone",
+                _("Where can I get syringes, naloxone and test strips?"),
+                (
+                    BlockSpec(
+                        "services", categories=("syringe-services", "naloxone", "harm-reduction")
+                    ),
+                    BlockSpec("hotlines", categories=("substance-use",)),
+                ),
+            ),
+            Question("health-risks", _("What are the health risks?"), (BlockSpec("place_facts"),)),
+        ),
+    ),
+    Topic(
+        "safety",
+        _("Safety"),
+        (
+            Question(
+                "harm-reduction",
+                _("How do sex workers reduce risk?"),
+                (BlockSpec("services", categories=("harm-reduction", "outreach", "peer-support")),),
+            ),
+            Question(
+                "after-assault",
+                _("What should I do after an assault?"),
+                (
+                    BlockSpec("hotlines", categories=("sexual-assault", "domestic-violence")),
+                    BlockSpec(
+                        "services",
+                        categories=(
+                            "sexual-assault",
+                            "domestic-violence",
+                            "counselling",
+                            "shelter",
+                        ),
+                    ),
+                ),
+            ),
+            Question(
+                "peer-groups",
+                _("Which peer and harm-reduction groups work here?"),
+                (BlockSpec("services", categories=("peer-support", "outreach", "harm-reduction")),),
+            ),
+        ),
+    ),
+    Topic(
+        "support",
+        _("Support"),
+        (
+            Question(
+                "leaving",
+                _("How can I leave sex work if I want to?"),
+                (
+                    BlockSpec(
+                        "services",
+                        categories=(
+                            "exit-services",
+                            "case-management",
+                            "housing-help",
+                            "education-and-job-training",
+                            "trafficking-survivor-services",
+                            "shelter",
+                        ),
+                    ),
+                ),
+            ),
+            Question(
+                "income-support",
+                _("What income support is there?"),
+                (BlockSpec("programs", program_kinds=(ProgramKind.BENEFIT,)),),
+            ),
+            Question(
+                "lgbtq-support",
+                _("What support is there for LGBTQ+ and trans people?"),
+                (
+                    BlockSpec("hotlines", categories=("lgbtq",)),
+                    BlockSpec("services", categories=("lgbtq-services",)),
+                ),
+            ),
+            Question(
+                "legal-help",
+                _("Where can I get legal help?"),
+                (BlockSpec("services", categories=("legal",)),),
+            ),
+        ),
+    ),
+    Topic(
+        "trafficking",
+        _("Trafficking and community"),
+        (
+            Question(
+                "trafficking-signs",
+                _("How is sex work different from trafficking?"),
+                (BlockSpec("laws", law_topics=(LawTopic.TRAFFICKING,)),),
+            ),
+            Question(
+                "reporting-trafficking",
+                _("How do I report trafficking or a concern?"),
+                (
+                    BlockSpec("hotlines", categories=("trafficking",)),
+                    BlockSpec("place_facts"),
+                ),
+            ),
+            Question(
+                "visitors",
+                _("What should visitors know about the legal risks?"),
+                (BlockSpec("penalties", law_topics=("", LawTopic.BUYING)),),
+            ),
+            Question(
+                "residents",
+                _("How can residents support harm reduction?"),
+                (BlockSpec("services", categories=("harm-reduction", "syringe-services")),),
+            ),
+        ),
+    ),
 )
 
 QUESTIONS: dict[str, Question] = {q.slug: q for t in TOPICS for q in t.questions}

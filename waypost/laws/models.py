@@ -18,7 +18,7 @@ class LawTopic(models.TextChoices):
     RELATED = "related", "Related law"
 
 
-class InForceQuerySet(models.QuerySet):  # type: ignore[type-arg]
+class InForceQuerySet(models.QuerySet):
     def in_force(self, on: dt.date) -> InForceQuerySet:
         """Rows whose effective period contains the date (open ends count as open)."""
         return self.filter(
@@ -61,6 +61,14 @@ class Law(models.Model):
     def __str__(self) -> str:
         return self.citation
 
+    def ended_by(self) -> list[LawChange]:
+        """The changes that took effect once this law stopped (uses prefetched changes)."""
+        if self.effective_to is None:
+            return []
+        return [
+            c for c in self.changes.all() if c.effective_on and c.effective_on > self.effective_to
+        ]
+
     def in_force_on(self, on: dt.date) -> bool:
         return (self.effective_from is None or self.effective_from <= on) and (
             self.effective_to is None or self.effective_to >= on
@@ -79,9 +87,7 @@ class LawChange(models.Model):
 
     class Meta:
         ordering = ["-effective_on", "bill"]
-        constraints = [
-            models.UniqueConstraint(fields=["jurisdiction", "bill"], name="unique_bill")
-        ]
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "bill"], name="unique_bill")]
 
     def __str__(self) -> str:
         return self.bill
@@ -112,9 +118,7 @@ class Program(models.Model):
     class Meta:
         ordering = ["jurisdiction__path", "kind", "title"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["jurisdiction", "kind", "title"], name="unique_program"
-            )
+            models.UniqueConstraint(fields=["jurisdiction", "kind", "title"], name="unique_program")
         ]
 
     def __str__(self) -> str:

@@ -93,8 +93,8 @@ def _city_records(states: set[str], zip_rows: list[dict[str, Any]]) -> list[City
     for city in cache.get_cities().values():
         if city["countrycode"] != "US" or city["admin1code"] not in states:
             continue
-        key = (city["admin1code"], normalize_name(city["name"]))
-        record = records.get(key)
+        city_key = (city["admin1code"], normalize_name(city["name"]))
+        record = records.get(city_key)
         if record is None:
             record = CityRecord(
                 state=city["admin1code"],
@@ -105,7 +105,7 @@ def _city_records(states: set[str], zip_rows: list[dict[str, Any]]) -> list[City
                     city["admin1code"], float(city["latitude"]), float(city["longitude"])
                 ),
             )
-            records[key] = record
+            records[city_key] = record
         elif record.population is not None and record.population >= city["population"]:
             continue  # a smaller namesake in the same state; the larger one names the place
         # geonames spells names as residents do and places the centre of town.
@@ -146,7 +146,7 @@ def _assign_city_slugs(records: list[CityRecord]) -> dict[int, str]:
     for index, record in enumerate(records):
         by_slug[(record.state, place_slug(record.name) or "place")].append(index)
     slugs: dict[int, str] = {}
-    for (state, slug), indexes in by_slug.items():
+    for (_state, slug), indexes in by_slug.items():
         # The most populous namesake keeps the plain slug readers will guess.
         indexes.sort(key=lambda i: -(records[i].population or 0))
         taken: set[str] = set()
@@ -262,8 +262,9 @@ def load_gazetteer() -> GazetteerStats:
     PlaceAlias.objects.bulk_create(aliases, ignore_conflicts=True)
 
     zip_objects = []
-    city_by_zip = {z: place for record, place in zip(cities, city_places, strict=True)
-                   for z in record.zips}
+    city_by_zip = {
+        z: place for record, place in zip(cities, city_places, strict=True) for z in record.zips
+    }
     for row in zip_rows:
         zip_objects.append(
             ZipCode(
@@ -280,7 +281,9 @@ def load_gazetteer() -> GazetteerStats:
         update_fields=["place", "latitude", "longitude"],
     )
     return GazetteerStats(
-        states=len(states), counties=len(counties), cities=len(city_places),
+        states=len(states),
+        counties=len(counties),
+        cities=len(city_places),
         zip_codes=len(zip_objects),
     )
 
@@ -292,7 +295,17 @@ def _save_all(places: list[Place]) -> None:
     if old:
         Place.objects.bulk_update(
             old,
-            ["kind", "name", "name_key", "parent", "state_code", "county", "latitude",
-             "longitude", "timezone", "population"],
+            [
+                "kind",
+                "name",
+                "name_key",
+                "parent",
+                "state_code",
+                "county",
+                "latitude",
+                "longitude",
+                "timezone",
+                "population",
+            ],
             batch_size=2000,
         )

@@ -21,9 +21,7 @@ class PlaceQuerySet(models.QuerySet["Place"]):
     def named(self, name: str) -> PlaceQuerySet:
         """Places whose name or one of whose aliases matches, ignoring case and accents."""
         key = normalize_name(name)
-        return self.filter(
-            models.Q(name_key=key) | models.Q(aliases__name_key=key)
-        ).distinct()
+        return self.filter(models.Q(name_key=key) | models.Q(aliases__name_key=key)).distinct()
 
 
 class Place(models.Model):
@@ -60,6 +58,9 @@ class Place(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def get_absolute_url(self) -> str:
+        return f"/{self.path}/"
+
     @property
     def slug(self) -> str:
         return self.path.rsplit("/", 1)[-1]
@@ -70,9 +71,6 @@ class Place(models.Model):
         if self.kind in (PlaceKind.CITY, PlaceKind.COUNTY) and self.state_code:
             return f"{self.name}, {self.state_code}"
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return f"/{self.path}/"
 
     def jurisdiction_chain(self) -> list[Place]:
         """This place and every place whose law applies to it, broadest first.
@@ -107,9 +105,7 @@ class PlaceAlias(models.Model):
 
 class ZipCode(models.Model):
     code = models.CharField(max_length=5, primary_key=True)
-    place = models.ForeignKey(
-        Place, null=True, on_delete=models.SET_NULL, related_name="zip_codes"
-    )
+    place = models.ForeignKey(Place, null=True, on_delete=models.SET_NULL, related_name="zip_codes")
     latitude = models.FloatField()
     longitude = models.FloatField()
 

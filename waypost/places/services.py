@@ -48,7 +48,8 @@ def find_places(query: str, limit: int = 50) -> PlaceMatches:
     if state_match:
         state = state_match["state"].upper()
         in_state = list(
-            cities.named(state_match["name"]).filter(state_code=state)
+            cities.named(state_match["name"])
+            .filter(state_code=state)
             .order_by("-population", "path")[:limit]
         )
         if in_state:
@@ -72,8 +73,11 @@ def suggest_for_path(path: str, limit: int = 8) -> list[Place]:
     cities = Place.objects.cities().select_related("parent")
     same = list(cities.filter(name_key=key).order_by("-population")[:limit])
     if len(same) < limit:
-        more = cities.filter(name_key__startswith=key[:4]).exclude(
-            pk__in=[p.pk for p in same]).order_by("-population")[: limit - len(same)]
+        more = (
+            cities.filter(name_key__startswith=key[:4])
+            .exclude(pk__in=[p.pk for p in same])
+            .order_by("-population")[: limit - len(same)]
+        )
         same.extend(more)
     return same
 

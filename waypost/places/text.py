@@ -10,9 +10,7 @@ _SAINT = re.compile(r"^(st|ste)\b\.?\s*", re.IGNORECASE)
 
 
 def strip_accents(text: str) -> str:
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def normalize_name(name: str) -> str:

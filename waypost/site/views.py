@@ -44,8 +44,7 @@ def places(request: HttpRequest) -> HttpResponse:
     if matches.zip_code is not None and len(matches.places) == 1:
         return HttpResponseRedirect(matches.places[0].get_absolute_url())
     status = 200 if matches.places else 404
-    return render(request, "site/places.html", {"matches": matches, "query": query},
-                  status=status)
+    return render(request, "site/places.html", {"matches": matches, "query": query}, status=status)
 
 
 def _guide_date(request: HttpRequest) -> dt.date:
@@ -63,8 +62,11 @@ def _guide_date(request: HttpRequest) -> dt.date:
 
 @require_safe
 def guide(request: HttpRequest, state: str, city: str) -> HttpResponse:
-    place = Place.objects.filter(kind=PlaceKind.CITY, path=f"us/{state}/{city}").select_related(
-        "parent", "county").first()
+    place = (
+        Place.objects.filter(kind=PlaceKind.CITY, path=f"us/{state}/{city}")
+        .select_related("parent", "county")
+        .first()
+    )
     if place is None:
         return not_found(request)
     try:
@@ -85,9 +87,15 @@ def guide(request: HttpRequest, state: str, city: str) -> HttpResponse:
 def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     service = get_object_or_404(
         Service.objects.select_related("organization", "fact").prefetch_related(
-            "categories", "attributes", "languages", "schedules", "areas__place",
-            "phones__fact__citations__source", "fact__citations__source",
-            "at_locations__location__address", "at_locations__location__place",
+            "categories",
+            "attributes",
+            "languages",
+            "schedules",
+            "areas__place",
+            "phones__fact__citations__source",
+            "fact__citations__source",
+            "at_locations__location__address",
+            "at_locations__location__place",
         ),
         hsds_id=service_id,
     )

@@ -11,7 +11,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--skip-gazetteer", action="store_true",
+            "--skip-gazetteer",
+            action="store_true",
             help="keep the gazetteer already loaded (it is loaded when missing)",
         )
 

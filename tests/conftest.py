@@ -1,0 +1,31 @@
+"""Test set-up: the demo data set, loaded once per session by the same loader as `make run`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from waypost.datasets.demo import load_demo
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    with django_db_blocker.unblock():
+        load_demo()
+    yield
+
+
+@pytest.fixture
+def norwalk_ct(db: Any) -> Any:
+    from waypost.places.models import Place
+
+    return Place.objects.get(path="us/ct/norwalk")
+
+
+@pytest.fixture
+def norwalk_ca(db: Any) -> Any:
+    from waypost.places.models import Place
+
+    return Place.objects.get(path="us/ca/norwalk")
