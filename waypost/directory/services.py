@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
@@ -17,30 +19,53 @@ class NearbyService:
     location: Location
     distance_mi: float
 
-    @property
-    def category_codes(self) -> set[str]:
-        return {term.code for term in self.service.categories.all()}
+
+@dataclass(frozen=True)
+class ServiceTerms:
+    """A service's category codes and attribute names, read without building term objects."""
+
+    categories: frozenset[str]
+    attributes: tuple[str, ...]
 
 
-def _with_details(services: QuerySet[Service]) -> QuerySet[Service]:
-    return services.select_related("organization", "fact").prefetch_related(
+def with_details(services: QuerySet[Service], *, citations: bool = True) -> QuerySet[Service]:
+    """Services with what a listing shows. Pages that number citations themselves skip them."""
+    related: list[str | Prefetch[Any]] = [
         "categories",
         "attributes",
-        "languages",
         "schedules",
-        "areas",
         Prefetch("phones", queryset=Phone.objects.select_related("fact")),
-        "fact__citations__source",
-        "phones__fact__citations__source",
-    )
+    ]
+    if citations:
+        related += ["fact__citations__source", "phones__fact__citations__source"]
+    return services.select_related("organization", "fact").prefetch_related(*related)
 
 
-def services_near(lat: float, lng: float, radius_mi: float) -> list[NearbyService]:
-    """Every service delivered within the radius, nearest first (one row per service)."""
+def terms_of(service_ids: Iterable[int]) -> dict[int, ServiceTerms]:
+    """Category codes and attribute names per service: two flat queries for a whole page."""
+    ids = list(service_ids)
+    categories: dict[int, set[str]] = {i: set() for i in ids}
+    attributes: dict[int, list[str]] = {i: [] for i in ids}
+    for service_id, code in Service.categories.through.objects.filter(
+        service_id__in=ids
+    ).values_list("service_id", "taxonomyterm__code"):
+        categories[service_id].add(code)
+    for service_id, name in (
+        Service.attributes.through.objects.filter(service_id__in=ids)
+        .order_by("taxonomyterm__name")
+        .values_list("service_id", "taxonomyterm__name")
+    ):
+        attributes[service_id].append(name)
+    return {i: ServiceTerms(frozenset(categories[i]), tuple(attributes[i])) for i in ids}
+
+
+def locations_near(lat: float, lng: float, radius_mi: float) -> dict[int, tuple[float, Location]]:
+    """Service id → (distance, nearest location) for every service within the radius."""
     min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_mi)
     links = ServiceAtLocation.objects.filter(
         location__latitude__range=(min_lat, max_lat),
         location__longitude__range=(min_lng, max_lng),
+        service__status="active",
     ).select_related("location__address", "location__place")
     best: dict[int, tuple[float, Location]] = {}
     for link in links:
@@ -48,23 +73,37 @@ def services_near(lat: float, lng: float, radius_mi: float) -> list[NearbyServic
         d = distance_mi(lat, lng, loc.latitude, loc.longitude)
         if d <= radius_mi and (link.service_id not in best or d < best[link.service_id][0]):
             best[link.service_id] = (d, loc)
-    services = _with_details(Service.objects.filter(pk__in=best.keys(), status="active"))
-    found = [NearbyService(s, best[s.pk][1], best[s.pk][0]) for s in services]
+    return best
+
+
+def nearby_from(
+    near: dict[int, tuple[float, Location]], services: Iterable[Service]
+) -> list[NearbyService]:
+    found = [NearbyService(s, near[s.pk][1], near[s.pk][0]) for s in services if s.pk in near]
     found.sort(key=lambda n: (n.distance_mi, n.service.name))
     return found
 
 
-def hotlines_for(places: list[Place]) -> list[Service]:
-    """Services reached by phone only (no location) whose area includes one of the places."""
-    services = _with_details(
+def services_near(lat: float, lng: float, radius_mi: float) -> list[NearbyService]:
+    """Every service delivered within the radius, nearest first (one row per service)."""
+    near = locations_near(lat, lng, radius_mi)
+    return nearby_from(near, with_details(Service.objects.filter(pk__in=near.keys())))
+
+
+def hotline_ids(places: list[Place]) -> list[int]:
+    """Services reached by phone only (no location) whose area is one of the places.
+
+    Ordered broadest area first (national before state), then by name.
+    """
+    rows = (
         Service.objects.filter(areas__place__in=places, at_locations__isnull=True, status="active")
-        .distinct()
         .order_by("areas__place__path", "name")
+        .values_list("pk", flat=True)
     )
-    seen: set[int] = set()
-    ordered: list[Service] = []
-    for service in services:
-        if service.pk not in seen:
-            seen.add(service.pk)
-            ordered.append(service)
-    return ordered
+    return list(dict.fromkeys(rows))
+
+
+def hotlines_for(places: list[Place]) -> list[Service]:
+    ids = hotline_ids(places)
+    by_id = {s.pk: s for s in with_details(Service.objects.filter(pk__in=ids))}
+    return [by_id[i] for i in ids]

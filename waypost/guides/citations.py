@@ -36,7 +36,8 @@ class Evidence:
         return self.status in (Status.CHECKED, Status.DUE)
 
 
-def evidence_for(fact: Fact, registry: CitationRegistry, today: dt.date) -> Evidence:
-    # citations are prefetched with their sources by every query that builds a guide
-    refs = tuple(registry.number(c.source) for c in fact.citations.all())
+def evidence_for(
+    fact: Fact, sources: list[Source], registry: CitationRegistry, today: dt.date
+) -> Evidence:
+    refs = tuple(registry.number(source) for source in sources)
     return Evidence(refs, fact.status(today), fact.last_checked_on, fact.note)

@@ -17,14 +17,9 @@ def marker_keys(body: str) -> list[str]:
     return MARKER.findall(body)
 
 
-def render(body: str, number_of: dict[str, int]) -> str:
-    """Render Markdown; each marker becomes a link to its numbered source at the page foot."""
-
-    def ref(match: re.Match[str]) -> str:
-        n = number_of[match.group(1)]
-        return f'<sup><a href="#source-{n}">[{n}]</a></sup>'
-
-    html = markdown.markdown(MARKER.sub(ref, body), output_format="html")
+def to_html(body: str) -> str:
+    """Markdown → sanitized HTML, citation markers left in place for `number_markers`."""
+    html = markdown.markdown(body, output_format="html")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -32,6 +27,20 @@ def render(body: str, number_of: dict[str, int]) -> str:
         url_schemes={"https", "http"},
         link_rel="noreferrer",
     )
+
+
+def number_markers(html: str, number_of: dict[str, int]) -> str:
+    """Each [[key]] becomes a link to its numbered source at the foot of the page."""
+
+    def ref(match: re.Match[str]) -> str:
+        n = number_of[match.group(1)]
+        return f'<sup><a href="#source-{n}">[{n}]</a></sup>'
+
+    return MARKER.sub(ref, html)
+
+
+def render(body: str, number_of: dict[str, int]) -> str:
+    return number_markers(to_html(body), number_of)
 
 
 def sources_by_key(keys: list[str]) -> dict[str, Source]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 from waypost.evidence.models import Fact
+from waypost.guides import editorial
 from waypost.places.models import Place
 
 
@@ -19,6 +22,9 @@ class EditorialAnswer(models.Model):
     question = models.SlugField(max_length=60)
     language = models.CharField(max_length=8, default="en")
     body = models.TextField(help_text="Markdown with [[source-key]] citation markers.")
+    # Sanitized HTML of the body, markers kept: rendering Markdown on every request would
+    # cost more than the rest of the answer. Numbers replace markers per page.
+    body_html = models.TextField(editable=False, default="")
     fact = models.OneToOneField(Fact, on_delete=models.PROTECT, related_name="answer")
 
     class Meta:
@@ -28,6 +34,10 @@ class EditorialAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place.path} · {self.question} ({self.language})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.body_html = editorial.to_html(self.body)
+        super().save(*args, **kwargs)
 
 
 class PlaceFact(models.Model):

@@ -14,18 +14,23 @@ from typing import Any
 
 from django.conf import settings
 
-from waypost.directory.models import Service
-from waypost.directory.services import NearbyService, hotlines_for, services_near
+from waypost.directory.models import Phone, Schedule, Service
+from waypost.directory.services import (
+    NearbyService,
+    ServiceTerms,
+    hotline_ids,
+    locations_near,
+    nearby_from,
+    terms_of,
+)
 from waypost.directory.taxonomy import category_codes_with_descendants
-from waypost.evidence.models import Fact
+from waypost.evidence.models import Citation, Fact, Source
 from waypost.guides import editorial
 from waypost.guides.citations import CitationRegistry, Evidence, evidence_for
 from waypost.guides.models import EditorialAnswer, PlaceFact
 from waypost.guides.topics import TOPICS, BlockSpec, Question, Topic
 from waypost.laws.models import Law, LawChange, Program
 from waypost.places.models import Place, PlaceKind
-
-FACT_PREFETCH = ("fact__citations__source",)
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,8 @@ class Item:
     distance_mi: float | None = None
     local: bool = False
     phones: tuple[Item, ...] = ()
+    attributes: tuple[str, ...] = ()
+    schedules: tuple[Schedule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,47 @@ class GuideComposer:
         self.registry = CitationRegistry()
 
     def item(self, obj: Any, **extra: Any) -> Item:
-        return Item(obj, evidence_for(obj.fact, self.registry, self.on), **extra)
+        fact = obj.fact
+        cited = self.citations.get(fact.pk, [])
+        return Item(obj, evidence_for(fact, cited, self.registry, self.on), **extra)
+
+    @cached_property
+    def citations(self) -> dict[int, list[Source]]:
+        """Every citation of every fact on the page, read in one query."""
+        facts: list[int] = [
+            *(x.fact_id for x in self.laws),
+            *(x.fact_id for x in self.law_changes),
+            *(x.fact_id for x in self.programs),
+            *(x.fact_id for x in self.place_facts),
+            *(x.fact_id for x in self.answers_written.values()),
+        ]
+        for service in [*(n.service for n in self.nearby), *self.hotline_services]:
+            facts.append(service.fact_id)
+            facts.extend(p.fact_id for p in self.phones.get(service.pk, []))
+        rows = (
+            Citation.objects.filter(fact_id__in=facts)
+            .order_by("id")
+            .values_list(
+                "fact_id",
+                "source_id",
+                "source__key",
+                "source__url",
+                "source__title",
+                "source__publisher",
+                "source__as_of",
+            )
+        )
+        # Sources repeat across facts: build each once rather than once per citation.
+        sources: dict[int, Source] = {}
+        by_fact: dict[int, list[Source]] = {}
+        for fact_id, source_id, key, url, title, publisher, as_of in rows:
+            source = sources.get(source_id)
+            if source is None:
+                source = sources[source_id] = Source(
+                    id=source_id, key=key, url=url, title=title, publisher=publisher, as_of=as_of
+                )
+            by_fact.setdefault(fact_id, []).append(source)
+        return by_fact
 
     # -- everything a page needs, read once ---------------------------------------------
     @cached_property
@@ -98,16 +145,15 @@ class GuideComposer:
         return list(
             Law.objects.for_places(self.chain)
             .select_related("jurisdiction", "fact")
-            .prefetch_related(*FACT_PREFETCH, "changes")
             .order_by("jurisdiction__path", "topic", "citation")
         )
 
     @cached_property
     def law_changes(self) -> list[LawChange]:
         return list(
-            LawChange.objects.filter(jurisdiction__in=self.chain)
-            .select_related("jurisdiction", "fact")
-            .prefetch_related(*FACT_PREFETCH)
+            LawChange.objects.filter(jurisdiction__in=self.chain).select_related(
+                "jurisdiction", "fact"
+            )
         )
 
     @cached_property
@@ -116,45 +162,79 @@ class GuideComposer:
             Program.objects.for_places(self.chain)
             .in_force(self.on)
             .select_related("jurisdiction", "fact")
-            .prefetch_related(*FACT_PREFETCH)
         )
 
     @cached_property
-    def nearby(self) -> list[NearbyService]:
-        if self.place.latitude is None or self.place.longitude is None:
-            return []
-        return services_near(self.place.latitude, self.place.longitude, settings.NEARBY_RADIUS_MI)
+    def _services(self) -> tuple[list[NearbyService], list[Service]]:
+        # Nearby services and hotlines come from one detail query, not one each.
+        near = {}
+        if self.place.latitude is not None and self.place.longitude is not None:
+            near = locations_near(
+                self.place.latitude, self.place.longitude, settings.NEARBY_RADIUS_MI
+            )
+        hotlines = hotline_ids(self.chain)
+        ids = [*near.keys(), *hotlines]
+        services = Service.objects.filter(pk__in=ids).select_related("organization", "fact")
+        by_id = {s.pk: s for s in services}
+        return nearby_from(near, by_id.values()), [by_id[i] for i in hotlines]
 
     @cached_property
+    def _service_ids(self) -> list[int]:
+        return [*(n.service.pk for n in self.nearby), *(s.pk for s in self.hotline_services)]
+
+    @cached_property
+    def schedules(self) -> dict[int, list[Schedule]]:
+        # Grouped by hand: Django's prefetch machinery cost more than the queries themselves.
+        by_service: dict[int, list[Schedule]] = {}
+        for schedule in Schedule.objects.filter(service_id__in=self._service_ids):
+            by_service.setdefault(schedule.service_id, []).append(schedule)
+        return by_service
+
+    @cached_property
+    def phones(self) -> dict[int, list[Phone]]:
+        by_service: dict[int, list[Phone]] = {}
+        for phone in Phone.objects.filter(service_id__in=self._service_ids).select_related("fact"):
+            by_service.setdefault(phone.service_id, []).append(phone)
+        return by_service
+
+    @cached_property
+    def terms(self) -> dict[int, ServiceTerms]:
+        return terms_of(self._service_ids)
+
+    @property
+    def nearby(self) -> list[NearbyService]:
+        return self._services[0]
+
+    @property
     def hotline_services(self) -> list[Service]:
-        return hotlines_for(self.chain)
+        return self._services[1]
 
     @cached_property
     def place_facts(self) -> list[PlaceFact]:
-        return list(
-            PlaceFact.objects.filter(place__in=self.chain)
-            .select_related("fact")
-            .prefetch_related(*FACT_PREFETCH)
-        )
+        return list(PlaceFact.objects.filter(place__in=self.chain).select_related("fact"))
 
     @cached_property
     def answers_written(self) -> dict[str, EditorialAnswer]:
         """The editorial answer per question from the most specific level that has one."""
         depth = {p.pk: i for i, p in enumerate(self.chain)}
         found: dict[str, EditorialAnswer] = {}
-        rows = (
-            EditorialAnswer.objects.filter(place__in=self.chain, language=self.language)
-            .select_related("fact")
-            .prefetch_related(*FACT_PREFETCH)
-        )
+        rows = EditorialAnswer.objects.filter(
+            place__in=self.chain, language=self.language
+        ).select_related("fact")
         for answer in sorted(rows, key=lambda a: depth[a.place_id]):
             found[answer.question] = answer  # deeper levels override broader ones
         return found
 
     # -- blocks -------------------------------------------------------------------------
     def _service_item(self, service: Service, distance: float | None, local: bool) -> Item:
-        phones = tuple(self.item(p) for p in service.phones.all())
-        return self.item(service, distance_mi=distance, local=local, phones=phones)
+        return self.item(
+            service,
+            distance_mi=distance,
+            local=local,
+            phones=tuple(self.item(p) for p in self.phones.get(service.pk, [])),
+            attributes=self.terms[service.pk].attributes,
+            schedules=tuple(self.schedules.get(service.pk, [])),
+        )
 
     def block(self, spec: BlockSpec, question: Question) -> Block:
         items: list[Item] = []
@@ -179,13 +259,13 @@ class GuideComposer:
         elif spec.kind == "services":
             wanted = category_codes_with_descendants(list(spec.categories))
             for near in self.nearby:
-                if near.category_codes & wanted:
+                if self.terms[near.service.pk].categories & wanted:
                     local = near.location.place_id == self.place.pk
                     items.append(self._service_item(near.service, near.distance_mi, local))
         elif spec.kind == "hotlines":
             wanted = category_codes_with_descendants(list(spec.categories))
             for service in self.hotline_services:
-                if {t.code for t in service.categories.all()} & wanted:
+                if self.terms[service.pk].categories & wanted:
                     items.append(self._service_item(service, None, False))
         elif spec.kind == "place_facts":
             items = [self.item(f) for f in self.place_facts if f.question == question.slug]
@@ -200,9 +280,9 @@ class GuideComposer:
         if written is not None:
             editorial_item = self.item(written)
             keys = editorial.marker_keys(written.body)
-            sources = {c.source.key: c.source for c in written.fact.citations.all()}
+            sources = {src.key: src for src in self.citations.get(written.fact_id, [])}
             numbers = {key: self.registry.number(sources[key]) for key in keys if key in sources}
-            html = editorial.render(written.body, numbers)
+            html = editorial.number_markers(written.body_html, numbers)
         blocks = tuple(self.block(spec, question) for spec in question.blocks)
         return Answer(question, html, editorial_item, blocks)
 

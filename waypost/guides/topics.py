@@ -39,7 +39,14 @@ class Topic:
     questions: tuple[Question, ...] = field(default_factory=tuple)
 
 
-ALL_LAW_TOPICS: tuple[str, ...] = ("", *LawTopic.values)
+# Trafficking law has its own question; these are the laws on selling, buying and promoting.
+SEX_WORK_LAW_TOPICS: tuple[str, ...] = (
+    "",
+    LawTopic.SELLING,
+    LawTopic.BUYING,
+    LawTopic.PROMOTING,
+    LawTopic.RELATED,
+)
 
 TOPICS: tuple[Topic, ...] = (
     Topic(
@@ -49,12 +56,12 @@ TOPICS: tuple[Topic, ...] = (
             Question(
                 "legal-status",
                 _("Is selling or buying sex legal here?"),
-                (BlockSpec("laws", law_topics=ALL_LAW_TOPICS),),
+                (BlockSpec("laws", law_topics=SEX_WORK_LAW_TOPICS),),
             ),
             Question(
                 "penalties",
                 _("What are the penalties for selling, buying or promoting?"),
-                (BlockSpec("penalties", law_topics=ALL_LAW_TOPICS),),
+                (BlockSpec("penalties", law_topics=SEX_WORK_LAW_TOPICS),),
             ),
             Question(
                 "law-changes",

@@ -64,7 +64,7 @@ def _guide_date(request: HttpRequest) -> dt.date:
 def guide(request: HttpRequest, state: str, city: str) -> HttpResponse:
     place = (
         Place.objects.filter(kind=PlaceKind.CITY, path=f"us/{state}/{city}")
-        .select_related("parent", "county")
+        .select_related("parent__parent", "county")
         .first()
     )
     if place is None:
