@@ -1,0 +1,63 @@
+from django.contrib import admin
+
+from waypost.directory.models import (
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
+
+
+class PhoneInline(admin.TabularInline):
+    model = Phone
+    extra = 0
+    raw_id_fields = ["fact"]
+
+
+class ScheduleInline(admin.TabularInline):
+    model = Schedule
+    extra = 0
+    raw_id_fields = ["location"]
+
+
+class AreaInline(admin.TabularInline):
+    model = ServiceArea
+    extra = 0
+    raw_id_fields = ["place"]
+
+
+class AtLocationInline(admin.TabularInline):
+    model = ServiceAtLocation
+    extra = 0
+    raw_id_fields = ["location"]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "status"]
+    list_filter = ["status", "categories"]
+    search_fields = ["name", "description", "organization__name"]
+    raw_id_fields = ["organization", "fact"]
+    filter_horizontal = ["categories", "attributes"]
+    inlines = [AtLocationInline, PhoneInline, ScheduleInline, AreaInline]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "place", "area_only"]
+    raw_id_fields = ["place", "organization"]
+
+
+@admin.register(TaxonomyTerm)
+class TaxonomyTermAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "taxonomy", "parent"]
+    list_filter = ["taxonomy"]

@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from waypost.laws.models import Law, LawChange, Program
+
+
+@admin.register(Law)
+class LawAdmin(admin.ModelAdmin):
+    list_display = ["citation", "title", "jurisdiction", "topic", "effective_from", "effective_to"]
+    list_filter = ["topic", "jurisdiction__state_code"]
+    search_fields = ["citation", "title", "summary"]
+    raw_id_fields = ["jurisdiction", "fact"]
+
+
+@admin.register(LawChange)
+class LawChangeAdmin(admin.ModelAdmin):
+    list_display = ["bill", "name", "jurisdiction", "signed_on", "effective_on"]
+    search_fields = ["bill", "name", "change"]
+    raw_id_fields = ["jurisdiction", "fact"]
+    filter_horizontal = ["laws"]
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "jurisdiction", "citation"]
+    list_filter = ["kind"]
+    search_fields = ["title", "citation", "summary"]
+    raw_id_fields = ["jurisdiction", "fact"]
