@@ -6,8 +6,25 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.test import override_settings
 
 from waypost.datasets.demo import load_demo
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_without_collectstatic() -> Iterator[None]:
+    """Pages render without a prior `collectstatic`: the manifest storage needs its output.
+
+    The browser tests run a real server that collects static files itself.
+    """
+    from django.conf import settings
+
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        yield
 
 
 @pytest.fixture(scope="session")

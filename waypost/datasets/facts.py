@@ -313,9 +313,10 @@ class FactsLoader:
         terms = {
             t.code: t for t in TaxonomyTerm.objects.filter(taxonomy__name=taxonomy, code__in=codes)
         }
+        noun = {"categories": "category", "attributes": "attribute"}.get(field_name, field_name)
         for name, code in zip(names, codes, strict=True):
             if code not in terms:
-                raise record.error(field_name, f"{name!r} is not a known {field_name[:-1]}")
+                raise record.error(field_name, f"{name!r} is not a known {noun}")
         return [terms[code] for code in codes]
 
     def _service(self, record: Record, organization_name: str, section: str) -> Service:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from waypost.places.models import Place, PlaceKind, ZipCode
+from waypost.places.services import BY_POPULATION
 from waypost.places.text import normalize_name
 
 _ADDRESS = re.compile(
@@ -49,7 +50,7 @@ def jurisdiction(code: str) -> Place:
     name_key = normalize_name(parts[2])
     below = Place.objects.filter(state_code=state.state_code, name_key=name_key)
     for kind in (PlaceKind.COUNTY, PlaceKind.CITY):
-        found = below.filter(kind=kind).order_by("-population").first()
+        found = below.filter(kind=kind).order_by(BY_POPULATION).first()
         if found is not None:
             return found
     raise NotFound(f"no county or city named {parts[2]!r} in {state.name}")
@@ -70,7 +71,7 @@ def _city(name: str, state: Place) -> Place | None:
             Place.objects.cities()
             .named(" ".join(words[start:]))
             .filter(state_code=state.state_code)
-            .order_by("-population")
+            .order_by(BY_POPULATION)
             .first()
         )
         if found is not None:

@@ -88,6 +88,10 @@ class Guide:
         return [a for s in self.sections for a in s.answers]
 
 
+# The question whose answer the page follows with the laws no longer in force.
+REPEALED_AFTER = "law-changes"
+
+
 class GuideComposer:
     def __init__(self, place: Place, on: dt.date, language: str = "en") -> None:
         self.place = place
@@ -140,28 +144,34 @@ class GuideComposer:
         return by_fact
 
     # -- everything a page needs, read once ---------------------------------------------
+    def _in_chain(self, rows: Any) -> list[Any]:
+        """Attach each row's jurisdiction from the chain already in memory (no join)."""
+        out = list(rows)
+        for row in out:
+            row.jurisdiction = self.chain[self.depth[row.jurisdiction_id]]
+        out.sort(key=lambda row: self.depth[row.jurisdiction_id])  # federal first
+        return out
+
+    @cached_property
+    def depth(self) -> dict[int, int]:
+        return {p.pk: i for i, p in enumerate(self.chain)}
+
     @cached_property
     def laws(self) -> list[Law]:
-        return list(
-            Law.objects.for_places(self.chain)
-            .select_related("jurisdiction", "fact")
-            .order_by("jurisdiction__path", "topic", "citation")
+        return self._in_chain(
+            Law.objects.for_places(self.chain).select_related("fact").order_by("topic", "citation")
         )
 
     @cached_property
     def law_changes(self) -> list[LawChange]:
-        return list(
-            LawChange.objects.filter(jurisdiction__in=self.chain).select_related(
-                "jurisdiction", "fact"
-            )
+        return self._in_chain(
+            LawChange.objects.filter(jurisdiction__in=self.chain).select_related("fact")
         )
 
     @cached_property
     def programs(self) -> list[Program]:
-        return list(
-            Program.objects.for_places(self.chain)
-            .in_force(self.on)
-            .select_related("jurisdiction", "fact")
+        return self._in_chain(
+            Program.objects.for_places(self.chain).in_force(self.on).select_related("fact")
         )
 
     @cached_property
@@ -278,11 +288,12 @@ class GuideComposer:
         html = ""
         editorial_item = None
         if written is not None:
-            editorial_item = self.item(written)
+            # The text comes before its evidence line, so its markers are numbered first.
             keys = editorial.marker_keys(written.body)
             sources = {src.key: src for src in self.citations.get(written.fact_id, [])}
             numbers = {key: self.registry.number(sources[key]) for key in keys if key in sources}
             html = editorial.number_markers(written.body_html, numbers)
+            editorial_item = self.item(written)
         blocks = tuple(self.block(spec, question) for spec in question.blocks)
         return Answer(question, html, editorial_item, blocks)
 
@@ -291,14 +302,18 @@ class GuideComposer:
         # Page order is citation order: hotlines, then facts about the place, then topics.
         guide.hotlines = [self._service_item(s, None, False) for s in self.hotline_services]
         guide.about = [self.item(f) for f in self.place_facts if f.question == "about"]
-        guide.sections = [
-            TopicSection(topic, tuple(self.answer(q) for q in topic.questions)) for topic in TOPICS
-        ]
-        guide.repealed = [
-            self.item(law)
-            for law in self.laws
-            if law.effective_to is not None and law.effective_to < self.on
-        ]
+        for topic in TOPICS:
+            answers = []
+            for question in topic.questions:
+                answers.append(self.answer(question))
+                if question.slug == REPEALED_AFTER:
+                    # Laws no longer in force are listed after this answer's blocks.
+                    guide.repealed = [
+                        self.item(law)
+                        for law in self.laws
+                        if law.effective_to is not None and law.effective_to < self.on
+                    ]
+            guide.sections.append(TopicSection(topic, tuple(answers)))
         guide.sources = list(self.registry.sources)
         return guide
 

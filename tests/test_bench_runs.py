@@ -1,0 +1,41 @@
+"""The guide-page benchmark still runs end to end (its figures are read by people, not asserted)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RESULT_FILE = REPO_ROOT / "var" / "bench" / "guide_pages.json"
+TIMING_KEYS = {"n", "p50_ms", "p95_ms", "p99_ms", "max_ms"}
+
+
+def test_guide_pages_bench_runs_quick_and_writes_its_report() -> None:
+    env = dict(os.environ)
+    # The bench prepares its own SQLite file; it must not be pointed at a real database.
+    env.pop("DATABASE_URL", None)
+    RESULT_FILE.unlink(missing_ok=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.guide_pages", "--quick"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    report = json.loads(RESULT_FILE.read_text())
+    assert {"quick", "renders", "norwalk", "sample", "sizes", "failures"} <= report.keys()
+    assert report["quick"] is True
+    assert report["failures"] == []
+    assert set(report["norwalk"]) == {"/us/ct/norwalk/", "/us/ca/norwalk/"}
+    for row in [*report["norwalk"].values(), report["sample"]]:
+        assert row.keys() >= TIMING_KEYS
+    for row in report["sizes"]["pages"].values():
+        assert 0 < row["gzip_bytes"] < row["bytes"]
+    assert {"site/site.css", "site/quick-exit.js"} <= report["sizes"]["static"].keys()
