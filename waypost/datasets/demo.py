@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 
 from waypost.datasets.editorial import load_editorial_dir
+from waypost.datasets.errors import DataFileError
 from waypost.datasets.facts import load_facts_file
 from waypost.directory.taxonomy import ensure_taxonomies
 from waypost.places.gazetteer import load_gazetteer
@@ -34,8 +35,14 @@ def load_demo(*, gazetteer: bool = True) -> list[str]:
         lines.append(f"gazetteer: {stats.cities} cities, {stats.zip_codes} ZIP codes")
     ensure_taxonomies()
     for path in demo_files():
-        if path.exists():
-            lines.append(str(load_facts_file(path)))
+        if not path.exists():
+            raise DataFileError(
+                str(path),
+                "file",
+                None,
+                "does not exist (set WAYPOST_SHARED_DATA to the folder holding the shared data)",
+            )
+        lines.append(str(load_facts_file(path)))
     count = load_editorial_dir(PROJECT_DATA / "editorial")
     lines.append(f"editorial: {count} answers")
     return lines
