@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +24,9 @@ def _static_files_without_collectstatic() -> Iterator[None]:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    with override_settings(STORAGES=storages):
+    # WhiteNoise warns at start-up when STATIC_ROOT is missing; tests serve from the apps.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    with override_settings(STORAGES=storages, WHITENOISE_USE_FINDERS=True):
         yield
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
-from waypost.directory.models import Phone, Schedule, Service
+from waypost.directory.models import Location, Phone, Schedule, Service
 from waypost.directory.services import (
     NearbyService,
     ServiceTerms,
@@ -40,6 +40,7 @@ class Item:
     obj: Any
     evidence: Evidence
     distance_mi: float | None = None
+    location: Location | None = None
     local: bool = False
     phones: tuple[Item, ...] = ()
     attributes: tuple[str, ...] = ()
@@ -236,11 +237,18 @@ class GuideComposer:
         return found
 
     # -- blocks -------------------------------------------------------------------------
-    def _service_item(self, service: Service, distance: float | None, local: bool) -> Item:
+    def _service_item(
+        self,
+        service: Service,
+        distance: float | None,
+        local: bool,
+        location: Location | None = None,
+    ) -> Item:
         return self.item(
             service,
             distance_mi=distance,
             local=local,
+            location=location,
             phones=tuple(self.item(p) for p in self.phones.get(service.pk, [])),
             attributes=self.terms[service.pk].attributes,
             schedules=tuple(self.schedules.get(service.pk, [])),
@@ -271,7 +279,9 @@ class GuideComposer:
             for near in self.nearby:
                 if self.terms[near.service.pk].categories & wanted:
                     local = near.location.place_id == self.place.pk
-                    items.append(self._service_item(near.service, near.distance_mi, local))
+                    items.append(
+                        self._service_item(near.service, near.distance_mi, local, near.location)
+                    )
         elif spec.kind == "hotlines":
             wanted = category_codes_with_descendants(list(spec.categories))
             for service in self.hotline_services:

@@ -57,6 +57,22 @@ def _time(value: dt.time) -> str:
 
 @register.simple_tag
 def service_item(item: Item, place: Place, compact: bool = False) -> SafeString:
+    return mark_safe(render_service_item(item, place, compact))
+
+
+def _where(item: Item) -> str:
+    """The street address, or only the area for a service without a public address."""
+    location = item.location
+    if location is None:
+        return ""
+    if not location.area_only:
+        address = getattr(location, "address", None)
+        if address is not None:
+            return str(address)
+    return f"Serves {location.area_description}" if location.area_description else ""
+
+
+def render_service_item(item: Item, place: Place, compact: bool = False) -> str:
     """One service in a guide listing: name, distance, details, phones, evidence."""
     service = item.obj
     out = [f'<li class="svc"><a href="{service.get_absolute_url()}">{escape(service.name)}</a>']
@@ -65,6 +81,9 @@ def service_item(item: Item, place: Place, compact: bool = False) -> SafeString:
     if item.distance_mi is not None:
         where = "in " if item.local else f"{item.distance_mi:.0f} mi from "
         out.append(f' <span class="dist">{where}{escape(place.name)}</span>')
+    where_text = _where(item)
+    if where_text:
+        out.append(f'<br><span class="where">{escape(where_text)}</span>')
     if compact:
         if service.hours_description:
             out.append(f" · {escape(service.hours_description)}")
@@ -102,4 +121,4 @@ def service_item(item: Item, place: Place, compact: bool = False) -> SafeString:
             )
         out.append(f'<br><span class="phones">{"".join(phones)}</span>')
     out.append(f"<br>{_evidence(item.evidence)}</li>")
-    return mark_safe("".join(out))
+    return "".join(out)

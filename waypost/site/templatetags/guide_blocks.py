@@ -1,0 +1,130 @@
+"""A guide answer's data blocks as HTML.
+
+Written as Python rather than included templates because a guide holds some twenty answers
+and a hundred facts: per-item template includes were the larger part of the page's server
+time. The markup stays small and every value is escaped here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from html import escape
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from waypost.guides.services import Block, Item
+from waypost.places.models import Place
+from waypost.site.templatetags.evidence import _evidence, render_service_item
+
+register = template.Library()
+
+
+def _day(value: dt.date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def _caveat(item: Item) -> str:
+    return "" if item.evidence.settled else "<em>Reported, not confirmed:</em> "
+
+
+def _law(item: Item, place: Place) -> str:
+    law = item.obj
+    return (
+        f'<li><strong>{escape(law.title)}</strong> <span class="cite">({escape(law.citation)}, '
+        f"{escape(law.jurisdiction.name)})</span><br>{escape(law.summary)}<br>"
+        f"{_evidence(item.evidence)}</li>"
+    )
+
+
+def _penalty(item: Item, place: Place) -> str:
+    law = item.obj
+    parts = []
+    if law.classification:
+        parts.append(escape(law.classification[:1].upper() + law.classification[1:]))
+    if law.max_jail:
+        where = "" if "jail" in law.max_jail else " in jail"
+        parts.append(f"up to {escape(law.max_jail)}{where}")
+    if law.max_fine_usd is not None:
+        parts.append(f"a fine of up to ${law.max_fine_usd:,}")
+    note = (
+        f" {escape(law.penalty_note[:1].upper() + law.penalty_note[1:])}."
+        if (law.penalty_note)
+        else ""
+    )
+    return (
+        f"<li><strong>{escape(law.citation)}</strong>: {escape(law.title)}. {_caveat(item)}"
+        f"{'; '.join(parts)}.{note}<br>{_evidence(item.evidence)}</li>"
+    )
+
+
+def _law_change(item: Item, place: Place) -> str:
+    change = item.obj
+    name = f" ({escape(change.name)})" if change.name else ""
+    when = f", in effect from {_day(change.effective_on)}" if change.effective_on else ""
+    unsettled = "" if item.evidence.settled else " <em>(not confirmed)</em>"
+    return (
+        f"<li><strong>{escape(change.bill)}</strong>{name}{when}{unsettled}: "
+        f"{escape(change.change)}<br>{_evidence(item.evidence)}</li>"
+    )
+
+
+def _program(item: Item, place: Place) -> str:
+    program = item.obj
+    cite = f' <span class="cite">({escape(program.citation)})</span>' if program.citation else ""
+    amount = ""
+    if program.amount_usd_month is not None:
+        amount = f"<br>{_caveat(item)}at most ${program.amount_usd_month:,} a month"
+    return (
+        f"<li><strong>{escape(program.title)}</strong>{cite}<br>{escape(program.summary)}"
+        f"{amount}<br>{_evidence(item.evidence)}</li>"
+    )
+
+
+def _place_fact(item: Item, place: Place) -> str:
+    return f"<li>{escape(item.obj.text)}<br>{_evidence(item.evidence)}</li>"
+
+
+def _service(item: Item, place: Place) -> str:
+    return render_service_item(item, place)
+
+
+def _repealed(item: Item, place: Place) -> str:
+    law = item.obj
+    ended = ", ".join(
+        escape(c.bill) + (f" (in effect from {_day(c.effective_on)})" if c.effective_on else "")
+        for c in law.ended_by()
+    )
+    ended_by = f"; ended by {ended}" if ended else ""
+    return (
+        f"<li><s>{escape(law.citation)}</s>: {escape(law.title)}. In force until "
+        f"{_day(law.effective_to)}{ended_by}.<br>{_evidence(item.evidence)}</li>"
+    )
+
+
+RENDERERS: dict[str, tuple[str, Callable[[Item, Place], str]]] = {
+    "laws": ("facts", _law),
+    "penalties": ("facts", _penalty),
+    "law_changes": ("facts", _law_change),
+    "programs": ("facts", _program),
+    "place_facts": ("facts", _place_fact),
+    "services": ("svcs", _service),
+    "hotlines": ("svcs", _service),
+    "repealed": ("facts", _repealed),
+}
+
+
+def render_items(kind: str, items: tuple[Item, ...] | list[Item], place: Place) -> str:
+    css, render = RENDERERS[kind]
+    return f'<ul class="{css}">{"".join(render(item, place) for item in items)}</ul>'
+
+
+@register.simple_tag
+def block_html(block: Block, place: Place) -> SafeString:
+    return mark_safe(render_items(block.kind, block.items, place))
+
+
+@register.simple_tag
+def items_html(kind: str, items: list[Item], place: Place) -> SafeString:
+    return mark_safe(render_items(kind, items, place))
