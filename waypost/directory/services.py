@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Value
 
 from waypost.directory.models import Location, Phone, Service, ServiceAtLocation
 from waypost.places.geo import bounding_box, distance_mi
@@ -42,21 +42,22 @@ def with_details(services: QuerySet[Service], *, citations: bool = True) -> Quer
 
 
 def terms_of(service_ids: Iterable[int]) -> dict[int, ServiceTerms]:
-    """Category codes and attribute names per service: two flat queries for a whole page."""
+    """Category codes and attribute names per service, in one flat query for a whole page."""
     ids = list(service_ids)
     categories: dict[int, set[str]] = {i: set() for i in ids}
     attributes: dict[int, list[str]] = {i: [] for i in ids}
-    for service_id, code in Service.categories.through.objects.filter(
-        service_id__in=ids
-    ).values_list("service_id", "taxonomyterm__code"):
-        categories[service_id].add(code)
-    for service_id, name in (
-        Service.attributes.through.objects.filter(service_id__in=ids)
-        .order_by("taxonomyterm__name")
-        .values_list("service_id", "taxonomyterm__name")
-    ):
-        attributes[service_id].append(name)
-    return {i: ServiceTerms(frozenset(categories[i]), tuple(attributes[i])) for i in ids}
+    category_rows = Service.categories.through.objects.filter(service_id__in=ids).values_list(
+        Value("c"), "service_id", "taxonomyterm__code"
+    )
+    attribute_rows = Service.attributes.through.objects.filter(service_id__in=ids).values_list(
+        Value("a"), "service_id", "taxonomyterm__name"
+    )
+    for kind, service_id, term in category_rows.union(attribute_rows, all=True):
+        if kind == "c":
+            categories[service_id].add(term)
+        else:
+            attributes[service_id].append(term)
+    return {i: ServiceTerms(frozenset(categories[i]), tuple(sorted(attributes[i]))) for i in ids}
 
 
 def locations_near(lat: float, lng: float, radius_mi: float) -> dict[int, tuple[float, Location]]:
