@@ -18,7 +18,7 @@ from waypost.evidence.services import cite, record_check
 from waypost.guides.services import Guide, Item, compose_guide, unchecked_facts
 from waypost.guides.structured_data import faq_json_ld
 from waypost.guides.topics import QUESTIONS
-from waypost.laws.models import Law, LawChange
+from waypost.laws.models import Law, LawChange, LawStatement
 from waypost.places.models import Place
 
 pytestmark = pytest.mark.django_db
@@ -370,13 +370,16 @@ def test_a_repealed_law_with_its_own_source_is_numbered_where_it_appears(
     norwalk_ct: Place, client: Client
 ) -> None:
     source = make_source("test-repealed-law-source")
-    Law.objects.create(
+    law = Law.objects.create(
         jurisdiction=Place.objects.get(path="us/ct"),
-        topic="selling",
         citation="Conn. Gen. Stat. § 53a-999 (test)",
         title="A repealed test law",
-        summary="Was repealed in 2015.",
         effective_to=dt.date(2015, 6, 30),
+    )
+    LawStatement.objects.create(
+        law=law,
+        topic="selling",
+        summary="Was repealed in 2015.",
         fact=confirmed_fact("repealed test law", source),
     )
     _, tree = page(client, "/us/ct/norwalk/")
@@ -466,11 +469,13 @@ def test_unconfirmed_facts_are_reported_as_not_settled(
 
 
 def test_a_fact_with_an_open_dispute_is_shown_as_disputed(client: Client) -> None:
-    law = Law.objects.get(citation="Conn. Gen. Stat. § 53a-82")
-    law.fact.open_disputes = 1
-    law.fact.save()
+    for statement in LawStatement.objects.filter(law__citation="Conn. Gen. Stat. § 53a-82"):
+        statement.fact.open_disputes = 1
+        statement.fact.save()
     _, tree = page(client, "/us/ct/norwalk/")
-    entries = entries_naming(tree, "Conn. Gen. Stat. § 53a-82")
+    # The law's own entries (a program can cite the same section).
+    penalties = tree.by_id("penalties").find_all("li")
+    entries = [li for li in penalties if "Conn. Gen. Stat. § 53a-82" in li.text()]
     assert entries
     for entry in entries:
         assert "Disputed" in entry.text()
@@ -496,11 +501,12 @@ def test_a_disputed_phone_number_is_shown_as_disputed_beside_its_service(
 
 def test_a_fact_checked_too_long_ago_is_shown_as_due(client: Client, settings: Any) -> None:
     settings.CHECK_VALID_DAYS = 0
-    law = Law.objects.get(citation="Conn. Gen. Stat. § 53a-82")
-    law.fact.last_checked_on = dt.date.today() - dt.timedelta(days=3)
-    law.fact.save()
+    for statement in LawStatement.objects.filter(law__citation="Conn. Gen. Stat. § 53a-82"):
+        statement.fact.last_checked_on = dt.date.today() - dt.timedelta(days=3)
+        statement.fact.save()
     _, tree = page(client, "/us/ct/norwalk/")
-    [entry, *_] = entries_naming(tree, "Conn. Gen. Stat. § 53a-82")
+    penalties = tree.by_id("penalties").find_all("li")
+    [entry, *_] = [li for li in penalties if "Conn. Gen. Stat. § 53a-82" in li.text()]
     assert "due for a re-check" in entry.text()
 
 

@@ -9,9 +9,10 @@ import pytest
 from django.test import Client
 
 from tests.htmltree import parse
-from waypost.evidence.models import Fact
+from waypost.evidence.models import Fact, Source
+from waypost.evidence.services import cite
 from waypost.guides.services import Guide, compose_guide
-from waypost.laws.models import Law, LawChange, Program, ProgramKind
+from waypost.laws.models import Law, LawChange, LawStatement, Program, ProgramKind
 from waypost.places.models import Place
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ SB_357 = "SB 357 (2022)"
 def current_law_citations(guide: Guide) -> set[str]:
     """Citations of every law the guide presents as in force, in any answer."""
     return {
-        item.obj.citation
+        item.obj.law.citation
         for answer in guide.answers
         for block in answer.blocks
         if block.kind in ("laws", "penalties")
@@ -74,13 +75,19 @@ def test_a_law_that_starts_in_the_future_is_not_yet_in_force(norwalk_ct: Place) 
     start = dt.date.today() + dt.timedelta(days=30)
     law = Law.objects.create(
         jurisdiction=Place.objects.get(path="us/ct"),
-        topic="selling",
         citation="Conn. Gen. Stat. § 99-999 (test)",
         title="A law passed but not yet in force",
-        summary="Takes effect next month.",
         effective_from=start,
+    )
+    LawStatement.objects.create(
+        law=law,
+        topic="selling",
+        summary="Takes effect next month.",
         fact=Fact.objects.create(label="future law"),
     )
+    # Guides show only facts with a source.
+    source = Source.objects.create(key="test-future-law", url="https://example.org/", title="T")
+    cite(law.statements.get().fact, source)
     today = dt.date.today()
     assert not Law.objects.in_force(today).filter(pk=law.pk).exists()
     assert Law.objects.in_force(start).filter(pk=law.pk).exists()
@@ -106,7 +113,7 @@ def test_the_california_guide_of_mid_2022_lists_the_loitering_law_as_current(
 ) -> None:
     guide = compose_guide(norwalk_ca, on=dt.date(2022, 6, 1))
     assert LOITERING in current_law_citations(guide)
-    assert LOITERING not in {item.obj.citation for item in guide.repealed}
+    assert LOITERING not in {item.obj.law.citation for item in guide.repealed}
 
 
 def test_the_california_guide_of_2024_lists_the_loitering_law_only_as_repealed(
@@ -114,7 +121,7 @@ def test_the_california_guide_of_2024_lists_the_loitering_law_only_as_repealed(
 ) -> None:
     guide = compose_guide(norwalk_ca, on=dt.date(2024, 1, 1))
     assert LOITERING not in current_law_citations(guide)
-    repealed = [item.obj for item in guide.repealed]
+    repealed = [item.obj.law for item in guide.repealed]
     assert [law.citation for law in repealed] == [LOITERING]
     # Prostitution itself is still a crime.
     assert "Cal. Penal Code § 647(b)" in current_law_citations(guide)

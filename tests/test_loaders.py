@@ -28,7 +28,7 @@ from waypost.directory.models import (
 )
 from waypost.evidence.models import Check, Citation, Fact, Source, Status
 from waypost.guides.models import EditorialAnswer, PlaceFact
-from waypost.laws.models import Law, LawChange, Program
+from waypost.laws.models import Law, LawChange, LawStatement, Program
 from waypost.places.models import Place
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,7 @@ COUNTED: list[type[Model]] = [
     Citation,
     Check,
     Law,
+    LawStatement,
     LawChange,
     Program,
     PlaceFact,
@@ -171,14 +172,15 @@ def test_a_valid_file_loads_every_section(tmp_path: Path) -> None:
     law = Law.objects.get(citation="Test Gen. Stat. § 1-1")
     assert law.jurisdiction.path == "us/ct"
     assert law.effective_to == dt.date(2030, 12, 31)
-    assert law.max_fine_usd == 2000
-    assert [s.key for s in law.fact.sources.all()] == ["test-statute"]
-    assert law.fact.last_checked_on == dt.date(2026, 11, 1)
+    [statement] = law.statements.all()
+    assert statement.max_fine_usd == 2000
+    assert [s.key for s in statement.fact.sources.all()] == ["test-statute"]
+    assert statement.fact.last_checked_on == dt.date(2026, 11, 1)
 
 
 def test_a_confirmed_fact_loads_as_checked(tmp_path: Path) -> None:
     load_facts_file(write_json(tmp_path, minimal_facts()))
-    fact = Law.objects.get(citation="Test Gen. Stat. § 1-1").fact
+    fact = LawStatement.objects.get(law__citation="Test Gen. Stat. § 1-1").fact
     assert fact.status(dt.date(2026, 11, 23)) == Status.CHECKED
 
 
@@ -234,11 +236,12 @@ def test_loading_an_updated_file_updates_rather_than_duplicates(tmp_path: Path) 
     load_facts_file(write_json(tmp_path, data))
     after = counts()
     assert after["Law"] == once["Law"]
+    assert after["LawStatement"] == once["LawStatement"]
     assert after["Fact"] == once["Fact"]
     assert after["Check"] > once["Check"]  # a new check date is a new check
-    law = Law.objects.get(citation="Test Gen. Stat. § 1-1")
-    assert law.summary == "Says something plainer."
-    assert law.fact.last_checked_on == dt.date(2026, 11, 20)
+    statement = LawStatement.objects.get(law__citation="Test Gen. Stat. § 1-1")
+    assert statement.summary == "Says something plainer."
+    assert statement.fact.last_checked_on == dt.date(2026, 11, 20)
 
 
 # -- each bad input, refused with its record and field, and nothing written -------------
@@ -413,7 +416,8 @@ def test_a_failed_reload_leaves_the_earlier_load_as_it_was(tmp_path: Path) -> No
     data["services"][0]["categories"] = ["Astrology"]
     assert_refused(write_json(tmp_path, data), "field 'categories'")
     assert counts() == once
-    assert Law.objects.get(citation="Test Gen. Stat. § 1-1").summary == "Says something plain."
+    statement = LawStatement.objects.get(law__citation="Test Gen. Stat. § 1-1")
+    assert statement.summary == "Says something plain."
 
 
 # -- the command ----------------------------------------------------------------------

@@ -25,7 +25,11 @@ PROJECT_DATA = settings.BASE_DIR / "data"
 
 def demo_files() -> list[Path]:
     """Facts files of the demo, in load order (federal law first)."""
-    return [PROJECT_DATA / "federal-facts.json", SHARED_DATA / "norwalk-facts.json"]
+    return [
+        PROJECT_DATA / "federal-facts.json",
+        SHARED_DATA / "norwalk-facts.json",
+        SHARED_DATA / "us-state-laws.json",
+    ]
 
 
 def load_demo(*, gazetteer: bool = True) -> list[str]:

@@ -37,12 +37,22 @@ from waypost.directory.taxonomy import ATTRIBUTE_TAXONOMY, CATEGORY_TAXONOMY, te
 from waypost.evidence.models import Check, Fact, Outcome, Source
 from waypost.evidence.services import cite, record_check
 from waypost.guides.models import PlaceFact
-from waypost.laws.models import Law, LawChange, LawTopic, Program, ProgramKind
+from waypost.laws.models import (
+    Law,
+    LawChange,
+    LawStatement,
+    LawTopic,
+    Program,
+    ProgramKind,
+    citation_key,
+)
 from waypost.places.models import Place
+from waypost.places.text import normalize_name
 
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 SECTIONS = (
     "sources",
+    "states",
     "places",
     "laws",
     "law_changes",
@@ -50,6 +60,7 @@ SECTIONS = (
     "benefits",
     "hotlines",
     "services",
+    "notes",
 )
 
 
@@ -86,19 +97,34 @@ class FactsLoader:
             "checked_on",
             "method",
             "checked_by",
-            "states",
-            "notes",
         }
         if unknown:
             raise root.error(sorted(unknown)[0], "is not a section this loader knows")
         with transaction.atomic():
+            self._check_states(root)
             for section in SECTIONS:
+                if section == "states":
+                    continue
                 records = root.records(section)
                 handler = getattr(self, f"_load_{section}")
                 for record in records:
                     handler(self._relabel(record, section))
                 self.report.counts[section] = len(records)
         return self.report
+
+    def _check_states(self, root: Record) -> None:
+        """A file may list the states it covers; each must be a state the gazetteer knows."""
+        states = root.data.get("states")
+        if states is None:
+            return
+        if not isinstance(states, dict):
+            raise root.error("states", "must map state codes to names")
+        for code, name in states.items():
+            place = Place.objects.filter(path=f"us/{str(code).lower()}").first()
+            if place is None:
+                raise root.error("states", f"{code!r} is not a US state code")
+            if normalize_name(str(name)) != place.name_key:
+                raise root.error("states", f"{code!r} is {place.name}, not {name!r}")
 
     def _read_json(self) -> Any:
         try:
@@ -159,14 +185,16 @@ class FactsLoader:
 
     def _fact(self, record: Record, label: str, fact: Fact | None = None) -> Fact:
         """Create or refresh the fact behind a record: its citations, note and this check."""
-        keys = record.text_list("sources", required=True)
+        status = record.choice("status", ["confirmed", "unconfirmed"], default="confirmed")
+        # An unconfirmed record may name no source: it is kept (so editors see the gap)
+        # but has no citation, and guides never show a fact without one.
+        keys = record.text_list("sources", required=status == "confirmed")
         sources = []
         for key in keys:
             source = self.sources.get(key) or Source.objects.filter(key=key).first()
             if source is None:
                 raise record.error("sources", f"source key {key!r} is not in 'sources'")
             sources.append(source)
-        status = record.choice("status", ["confirmed", "unconfirmed"], default="confirmed")
         if fact is None:
             fact = Fact.objects.create(label=label[:300])
         note = record.text("note")
@@ -224,33 +252,49 @@ class FactsLoader:
     # -- laws ---------------------------------------------------------------------------
     def _load_laws(self, record: Record) -> None:
         jurisdiction = self._jurisdiction(record)
-        citation = record.text("citation", required=True, max_length=200)
+        citation = record.text("citation", max_length=200)
+        title = record.text("title", required=True, max_length=200)
         topic = record.choice("topic", ["", *LawTopic.values])
-        self._once("laws", (jurisdiction.pk, citation, topic), record, "citation")
+        summary = record.text("summary", required=True)
+        key = citation_key(citation)
+        self._once("laws", (jurisdiction.pk, key or title, topic, summary), record, "citation")
         effective_from = record.date("effective_from")
         effective_to = record.date("effective_to")
         if effective_from and effective_to and effective_to < effective_from:
             raise record.error("effective_to", "is before effective_from")
-        existing = Law.objects.filter(
-            jurisdiction=jurisdiction, citation=citation, topic=topic
-        ).first()
-        fact = self._fact(record, citation, existing.fact if existing else None)
-        Law.objects.update_or_create(
-            jurisdiction=jurisdiction,
-            citation=citation,
-            topic=topic,
-            defaults={
-                "title": record.text("title", required=True, max_length=200),
-                "summary": record.text("summary", required=True),
-                "classification": record.text("classification", max_length=120),
-                "max_jail": record.text("max_jail", max_length=120),
-                "max_fine_usd": record.whole_number("max_fine_usd"),
-                "penalty_note": record.text("penalty_note"),
-                "effective_from": effective_from,
-                "effective_to": effective_to,
-                "fact": fact,
-            },
+        # One law per citation, whichever file names it first; each record adds a statement.
+        law = (
+            Law.objects.filter(jurisdiction=jurisdiction, citation_key=key).first()
+            if key
+            else Law.objects.filter(jurisdiction=jurisdiction, citation_key="", title=title).first()
         )
+        if law is None:
+            law = Law(jurisdiction=jurisdiction, citation=citation, title=title)
+        for name, value in (("effective_from", effective_from), ("effective_to", effective_to)):
+            current = getattr(law, name)
+            if value is not None and current is not None and current != value and law.pk:
+                raise record.error(name, f"{value} conflicts with {current} already loaded")
+            if value is not None:
+                setattr(law, name, value)
+        law.save()
+        wanted = set(record.text_list("sources"))
+        statement = next(
+            (
+                st
+                for st in law.statements.filter(topic=topic).select_related("fact")
+                if _source_keys(st.fact) == wanted
+            ),
+            None,
+        )
+        fact = self._fact(record, law.citation or title, statement.fact if statement else None)
+        if statement is None:
+            statement = LawStatement(law=law, topic=topic, fact=fact)
+        statement.summary = summary
+        statement.classification = record.text("classification", max_length=120)
+        statement.max_jail = record.text("max_jail", max_length=120)
+        statement.max_fine_usd = record.whole_number("max_fine_usd")
+        statement.penalty_note = record.text("penalty_note")
+        statement.save()
 
     def _load_law_changes(self, record: Record) -> None:
         jurisdiction = self._jurisdiction(record)
@@ -276,7 +320,7 @@ class FactsLoader:
         # a repealed law can say what repealed it.
         change.laws.set(
             law
-            for law in Law.objects.filter(jurisdiction=jurisdiction)
+            for law in Law.objects.filter(jurisdiction=jurisdiction).exclude(citation="")
             if _mentions_section(change_text, law.citation)
         )
 
@@ -286,21 +330,47 @@ class FactsLoader:
         title = record.text(
             "title" if record.has("title") else "name", required=True, max_length=200
         )
-        self._once("programs", (jurisdiction.pk, kind, title), record, "title")
-        existing = Program.objects.filter(jurisdiction=jurisdiction, kind=kind, title=title).first()
+        citation = record.text("citation", max_length=200)
+        summary = record.text("summary", required=True)
+        self._once("programs", (jurisdiction.pk, kind, title, citation, summary), record, "title")
+        # Several sources can describe programs of one name ("Minors and prostitution
+        # charges"): a program is the same one again only when its sources are.
+        wanted = set(record.text_list("sources"))
+        existing = next(
+            (
+                p
+                for p in Program.objects.filter(
+                    jurisdiction=jurisdiction, kind=kind, title=title, citation=citation
+                )
+                if _source_keys(p.fact) == wanted
+            ),
+            None,
+        )
         fact = self._fact(record, title, existing.fact if existing else None)
-        Program.objects.update_or_create(
-            jurisdiction=jurisdiction,
-            kind=kind,
-            title=title,
-            defaults={
-                "citation": record.text("citation", max_length=200),
-                "summary": record.text("summary", required=True),
-                "amount_usd_month": record.whole_number("amount_usd_month"),
-                "effective_from": record.date("effective_from"),
-                "effective_to": record.date("effective_to"),
-                "fact": fact,
-            },
+        program = existing or Program(
+            jurisdiction=jurisdiction, kind=kind, title=title, citation=citation, fact=fact
+        )
+        program.summary = summary
+        program.amount_usd_month = record.whole_number("amount_usd_month")
+        program.effective_from = record.date("effective_from")
+        program.effective_to = record.date("effective_to")
+        program.save()
+
+    def _load_notes(self, record: Record) -> None:
+        """Special rules of a jurisdiction, shown with the answer on whether sex work is legal."""
+        place = self._jurisdiction(record)
+        text = record.text("summary", required=True)
+        citation = record.text("citation", max_length=200)
+        question = record.text("question") or "legal-status"
+        self._once("notes", (place.pk, text), record, "summary")
+        existing = PlaceFact.objects.filter(place=place, text=text).first()
+        fact = self._fact(
+            record, f"{place.display_name}: {text}", existing.fact if existing else None
+        )
+        PlaceFact.objects.update_or_create(
+            place=place,
+            text=text,
+            defaults={"question": question, "citation": citation, "fact": fact},
         )
 
     def _load_benefits(self, record: Record) -> None:
@@ -331,7 +401,7 @@ class FactsLoader:
             organization=organization,
             name=name,
             defaults={
-                "description": record.text("description"),
+                "description": record.text("description") or record.text("summary"),
                 "fees_description": record.text("cost", max_length=200),
                 "hours_description": record.text("hours", max_length=200),
                 "languages_description": record.text("languages_note", max_length=200),
@@ -369,15 +439,36 @@ class FactsLoader:
         )
 
     def _load_hotlines(self, record: Record) -> None:
-        organization = record.text("operator") or record.text("name", required=True)
-        service = self._service(record, organization, "hotlines")
-        scope = self._jurisdiction(record, "scope")
-        ServiceArea.objects.get_or_create(service=service, place=scope)
         phones = record.data.get("phones")
         if not isinstance(phones, list) or not phones:
             raise record.error("phones", "a hotline needs at least one phone")
+        scope = self._jurisdiction(record, "scope")
+        same = self._hotline_with_number(scope, phones)
+        if same is not None:
+            # The same line described by another file: one hotline, with both sources.
+            self._fact(record, same.name, same.fact)
+            for phone in same.phones.select_related("fact"):
+                self._fact(record, phone.fact.label, phone.fact)
+            return
+        organization = record.text("operator") or record.text("name", required=True)
+        service = self._service(record, organization, "hotlines")
+        ServiceArea.objects.get_or_create(service=service, place=scope)
         for index, phone in enumerate(phones):
             self._phone(record, service, phone, f"{record.label}.phones[{index}]")
+
+    def _hotline_with_number(self, scope: Place, phones: list[Any]) -> Service | None:
+        numbers = {
+            _digits(p if isinstance(p, str) else str(p.get("number", "")))
+            for p in phones
+            if isinstance(p, (str, dict))
+        } - {""}
+        candidates = Phone.objects.filter(
+            service__areas__place=scope, service__at_locations__isnull=True
+        ).select_related("service__fact")
+        for phone in candidates:
+            if _digits(phone.number) in numbers:
+                return phone.service
+        return None
 
     def _load_services(self, record: Record) -> None:
         organization = record.text("organization") or record.text("name", required=True)
@@ -446,6 +537,15 @@ class FactsLoader:
         if rows:
             Schedule.objects.filter(service=service).delete()
             Schedule.objects.bulk_create(rows)
+
+
+def _digits(number: str) -> str:
+    """A phone number's last ten digits: "1-888-774-2900" and "(888) 774-2900" agree."""
+    return "".join(c for c in number if c.isdigit())[-10:]
+
+
+def _source_keys(fact: Fact) -> set[str]:
+    return set(fact.citations.values_list("source__key", flat=True))
 
 
 def _mentions_section(text: str, citation: str) -> bool:

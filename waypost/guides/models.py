@@ -47,6 +47,7 @@ class PlaceFact(models.Model):
     # The question it answers; "about" facts open the guide, before the questions.
     question = models.SlugField(max_length=60, default="about")
     text = models.TextField()
+    citation = models.CharField(max_length=200, blank=True, help_text="The law it rests on.")
     # Set for a statistic; statistics without a source are never shown (a fact has one).
     value = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
     unit = models.CharField(max_length=40, blank=True)

@@ -29,7 +29,7 @@ from waypost.guides import editorial
 from waypost.guides.citations import CitationRegistry, Evidence, evidence_for
 from waypost.guides.models import EditorialAnswer, PlaceFact
 from waypost.guides.topics import TOPICS, BlockSpec, Question, Topic
-from waypost.laws.models import Law, LawChange, Program
+from waypost.laws.models import LawChange, LawStatement, Program
 from waypost.places.models import Place, PlaceKind
 
 
@@ -158,10 +158,17 @@ class GuideComposer:
         return {p.pk: i for i, p in enumerate(self.chain)}
 
     @cached_property
-    def laws(self) -> list[Law]:
-        return self._in_chain(
-            Law.objects.for_places(self.chain).select_related("fact").order_by("topic", "citation")
+    def laws(self) -> list[LawStatement]:
+        """Every statement about every law of the chain, federal first, then by citation."""
+        statements = list(
+            LawStatement.objects.filter(law__jurisdiction__in=self.chain)
+            .select_related("law", "fact")
+            .order_by("law__citation", "topic", "id")
         )
+        for statement in statements:
+            statement.law.jurisdiction = self.chain[self.depth[statement.law.jurisdiction_id]]
+        statements.sort(key=lambda st: self.depth[st.law.jurisdiction_id])
+        return statements
 
     @cached_property
     def law_changes(self) -> list[LawChange]:
@@ -257,15 +264,14 @@ class GuideComposer:
     def block(self, spec: BlockSpec, question: Question) -> Block:
         items: list[Item] = []
         if spec.kind in ("laws", "penalties"):
-            in_force = [law for law in self.laws if law.in_force_on(self.on)]
-            chosen = [law for law in in_force if law.topic in spec.law_topics]
+            chosen = [
+                st
+                for st in self.laws
+                if st.law.in_force_on(self.on) and st.topic in spec.law_topics
+            ]
             if spec.kind == "penalties":
-                chosen = [
-                    law
-                    for law in chosen
-                    if law.classification or law.max_jail or law.max_fine_usd is not None
-                ]
-            items = [self.item(law) for law in chosen]
+                chosen = [st for st in chosen if st.has_penalty]
+            items = [self.item(st) for st in chosen]
         elif spec.kind == "law_changes":
             changes = [
                 c for c in self.law_changes if c.effective_on is None or c.effective_on <= self.on
@@ -291,7 +297,8 @@ class GuideComposer:
             items = [self.item(f) for f in self.place_facts if f.question == question.slug]
         else:
             raise ValueError(f"unknown block kind {spec.kind!r}")
-        return Block(spec.kind, tuple(items), str(spec.heading))
+        # A fact with no source is never shown (an unconfirmed record may have none).
+        return Block(spec.kind, tuple(i for i in items if i.evidence.refs), str(spec.heading))
 
     def answer(self, question: Question) -> Answer:
         written = self.answers_written.get(question.slug)
@@ -319,9 +326,9 @@ class GuideComposer:
                 if question.slug == REPEALED_AFTER:
                     # Laws no longer in force are listed after this answer's blocks.
                     guide.repealed = [
-                        self.item(law)
-                        for law in self.laws
-                        if law.effective_to is not None and law.effective_to < self.on
+                        self.item(st)
+                        for st in self.laws
+                        if st.law.effective_to is not None and st.law.effective_to < self.on
                     ]
             guide.sections.append(TopicSection(topic, tuple(answers)))
         guide.sources = list(self.registry.sources)

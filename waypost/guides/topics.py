@@ -56,7 +56,10 @@ TOPICS: tuple[Topic, ...] = (
             Question(
                 "legal-status",
                 _("Is selling or buying sex legal here?"),
-                (BlockSpec("laws", law_topics=SEX_WORK_LAW_TOPICS),),
+                (
+                    BlockSpec("laws", law_topics=SEX_WORK_LAW_TOPICS),
+                    BlockSpec("place_facts"),
+                ),
             ),
             Question(
                 "penalties",

@@ -1,14 +1,21 @@
 from django.contrib import admin
 
-from waypost.laws.models import Law, LawChange, Program
+from waypost.laws.models import Law, LawChange, LawStatement, Program
+
+
+class StatementInline(admin.StackedInline):
+    model = LawStatement
+    extra = 0
+    raw_id_fields = ["fact"]
 
 
 @admin.register(Law)
 class LawAdmin(admin.ModelAdmin):
-    list_display = ["citation", "title", "jurisdiction", "topic", "effective_from", "effective_to"]
-    list_filter = ["topic", "jurisdiction__state_code"]
-    search_fields = ["citation", "title", "summary"]
-    raw_id_fields = ["jurisdiction", "fact"]
+    list_display = ["citation", "title", "jurisdiction", "effective_from", "effective_to"]
+    list_filter = ["jurisdiction__state_code"]
+    search_fields = ["citation", "title", "statements__summary"]
+    raw_id_fields = ["jurisdiction"]
+    inlines = [StatementInline]
 
 
 @admin.register(LawChange)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Any
 
 from django.db import models
 
@@ -33,36 +35,58 @@ class InForceQuerySet(models.QuerySet):
         return self.filter(jurisdiction__in=places)
 
 
+_DESCRIPTIVE_TAIL = re.compile(r"\s*\([^()]*\s[^()]*\)\s*$")
+
+
+def citation_key(citation: str) -> str:
+    """The key that makes two spellings of one citation one law.
+
+    "Conn. Gen. Stat. § 53a-83 (patronizing a prostitute)" and "Conn. Gen. Stat. § 53a-83"
+    are the same law; a subsection such as "(b)" (no space inside) is kept.
+    """
+    text = _DESCRIPTIVE_TAIL.sub("", citation.strip())
+    return " ".join(text.lower().split())
+
+
 class Law(models.Model):
+    """A law of one jurisdiction, known by its citation; what sources say about it are
+    its statements, each with its own evidence."""
+
     jurisdiction = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="laws")
-    # Blank when the data does not say which act the law covers.
-    topic = models.CharField(max_length=12, choices=LawTopic.choices, blank=True)
-    citation = models.CharField(max_length=200, help_text='e.g. "Cal. Penal Code § 647(b)"')
+    citation = models.CharField(
+        max_length=200, blank=True, help_text='e.g. "Cal. Penal Code § 647(b)"; blank if unknown'
+    )
+    citation_key = models.CharField(max_length=200, blank=True, editable=False)
     title = models.CharField(max_length=200)
-    summary = models.TextField(help_text="Plain-language summary.")
-    classification = models.CharField(max_length=120, blank=True)
-    max_jail = models.CharField(max_length=120, blank=True)
-    max_fine_usd = models.PositiveIntegerField(null=True, blank=True)
-    penalty_note = models.TextField(blank=True)
     effective_from = models.DateField(null=True, blank=True)
     effective_to = models.DateField(null=True, blank=True)
-    fact = models.OneToOneField(Fact, on_delete=models.PROTECT, related_name="law")
 
     objects = InForceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["jurisdiction__path", "topic", "citation"]
+        ordering = ["jurisdiction__path", "citation"]
         constraints = [
             models.UniqueConstraint(
-                fields=["jurisdiction", "citation", "topic"], name="unique_law_per_topic"
-            )
+                fields=["jurisdiction", "citation_key"],
+                condition=~models.Q(citation_key=""),
+                name="unique_cited_law",
+            ),
+            models.UniqueConstraint(
+                fields=["jurisdiction", "title"],
+                condition=models.Q(citation_key=""),
+                name="unique_uncited_law",
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.citation
+        return self.citation or self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.citation_key = citation_key(self.citation)
+        super().save(*args, **kwargs)
 
     def ended_by(self) -> list[LawChange]:
-        """The changes that took effect once this law stopped (uses prefetched changes)."""
+        """The changes that took effect once this law stopped."""
         if self.effective_to is None:
             return []
         return [
@@ -73,6 +97,34 @@ class Law(models.Model):
         return (self.effective_from is None or self.effective_from <= on) and (
             self.effective_to is None or self.effective_to >= on
         )
+
+
+class LawStatement(models.Model):
+    """What one source says about a law: the act it covers, its class and penalties.
+
+    A law can carry several (a first offense and repeat offenses, or two sources that
+    disagree): each is shown with its own source rather than one picked silently.
+    """
+
+    law = models.ForeignKey(Law, on_delete=models.CASCADE, related_name="statements")
+    # Blank when the data does not say which act the statement covers.
+    topic = models.CharField(max_length=12, choices=LawTopic.choices, blank=True)
+    summary = models.TextField(help_text="Plain-language summary.")
+    classification = models.CharField(max_length=120, blank=True)
+    max_jail = models.CharField(max_length=120, blank=True)
+    max_fine_usd = models.PositiveIntegerField(null=True, blank=True)
+    penalty_note = models.TextField(blank=True)
+    fact = models.OneToOneField(Fact, on_delete=models.PROTECT, related_name="law_statement")
+
+    class Meta:
+        ordering = ["law", "topic", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.law}: {self.summary[:60]}"
+
+    @property
+    def has_penalty(self) -> bool:
+        return bool(self.classification or self.max_jail or self.max_fine_usd is not None)
 
 
 class LawChange(models.Model):
@@ -117,9 +169,6 @@ class Program(models.Model):
 
     class Meta:
         ordering = ["jurisdiction__path", "kind", "title"]
-        constraints = [
-            models.UniqueConstraint(fields=["jurisdiction", "kind", "title"], name="unique_program")
-        ]
 
     def __str__(self) -> str:
         return self.title

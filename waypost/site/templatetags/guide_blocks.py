@@ -15,6 +15,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from waypost.guides.services import Block, Item
+from waypost.laws.models import Law
 from waypost.places.models import Place
 from waypost.site.templatetags.evidence import _evidence, render_service_item
 
@@ -29,17 +30,23 @@ def _caveat(item: Item) -> str:
     return "" if item.evidence.settled else "<em>Reported, not confirmed:</em> "
 
 
+def _cite(law: Law) -> str:
+    return escape(law.citation) if law.citation else "citation not known"
+
+
 def _law(item: Item, place: Place) -> str:
-    law = item.obj
+    statement = item.obj
+    law = statement.law
     return (
-        f'<li><strong>{escape(law.title)}</strong> <span class="cite">({escape(law.citation)}, '
-        f"{escape(law.jurisdiction.name)})</span><br>{escape(law.summary)}<br>"
+        f'<li><strong>{escape(law.title)}</strong> <span class="cite">({_cite(law)}, '
+        f"{escape(law.jurisdiction.name)})</span><br>{escape(statement.summary)}<br>"
         f"{_evidence(item.evidence)}</li>"
     )
 
 
 def _penalty(item: Item, place: Place) -> str:
     law = item.obj
+    title = f"{_cite(law.law)}</strong>: {escape(law.law.title)}"
     parts = []
     if law.classification:
         parts.append(escape(law.classification[:1].upper() + law.classification[1:]))
@@ -54,7 +61,7 @@ def _penalty(item: Item, place: Place) -> str:
         else ""
     )
     return (
-        f"<li><strong>{escape(law.citation)}</strong>: {escape(law.title)}. {_caveat(item)}"
+        f"<li><strong>{title}. {_caveat(item)}"
         f"{'; '.join(parts)}.{note}<br>{_evidence(item.evidence)}</li>"
     )
 
@@ -83,7 +90,9 @@ def _program(item: Item, place: Place) -> str:
 
 
 def _place_fact(item: Item, place: Place) -> str:
-    return f"<li>{escape(item.obj.text)}<br>{_evidence(item.evidence)}</li>"
+    fact = item.obj
+    cite = f' <span class="cite">({escape(fact.citation)})</span>' if fact.citation else ""
+    return f"<li>{escape(fact.text)}{cite}<br>{_evidence(item.evidence)}</li>"
 
 
 def _service(item: Item, place: Place) -> str:
@@ -91,14 +100,14 @@ def _service(item: Item, place: Place) -> str:
 
 
 def _repealed(item: Item, place: Place) -> str:
-    law = item.obj
+    law = item.obj.law
     ended = ", ".join(
         escape(c.bill) + (f" (in effect from {_day(c.effective_on)})" if c.effective_on else "")
         for c in law.ended_by()
     )
     ended_by = f"; ended by {ended}" if ended else ""
     return (
-        f"<li><s>{escape(law.citation)}</s>: {escape(law.title)}. In force until "
+        f"<li><s>{_cite(law)}</s>: {escape(law.title)}. In force until "
         f"{_day(law.effective_to)}{ended_by}.<br>{_evidence(item.evidence)}</li>"
     )
 
