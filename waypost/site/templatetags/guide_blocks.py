@@ -39,7 +39,7 @@ def _law(item: Item, place: Place) -> str:
     law = statement.law
     return (
         f'<li><strong>{escape(law.title)}</strong> <span class="cite">({_cite(law)}, '
-        f"{escape(law.jurisdiction.name)})</span><br>{escape(statement.summary)}<br>"
+        f"{escape(law.jurisdiction.name)})</span><br>{_caveat(item)}{escape(statement.summary)}<br>"
         f"{_evidence(item.evidence)}</li>"
     )
 
