@@ -99,3 +99,15 @@ def test_a_nevada_guide_gives_the_county_rule_on_brothels(client: Client) -> Non
 def test_a_state_law_is_not_shown_in_another_state(client: Any) -> None:
     assert "M.R.S." not in page_text(client, "/us/tx/houston/")
     assert "Tex. Penal Code" not in page_text(client, "/us/me/bangor/")
+
+
+def test_a_nevada_city_s_guide_says_which_rule_applies_to_its_own_county(client: Client) -> None:
+    assert "Washoe County (Reno, Sparks) does not allow brothels" in page_text(
+        client, "/us/nv/reno/"
+    )
+    las_vegas = page_text(client, "/us/nv/las-vegas/")
+    assert "Clark County (Las Vegas, Henderson) does not allow brothels" in las_vegas
+    assert "Washoe County (Reno, Sparks)" not in las_vegas
+    elko = page_text(client, "/us/nv/elko/")
+    assert "does not allow brothels" not in elko
+    assert "licensed brothel" in elko  # the state rule still applies there

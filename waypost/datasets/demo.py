@@ -29,6 +29,7 @@ def demo_files() -> list[Path]:
         PROJECT_DATA / "federal-facts.json",
         SHARED_DATA / "norwalk-facts.json",
         SHARED_DATA / "us-state-laws.json",
+        PROJECT_DATA / "county-facts.json",
     ]
 
 
