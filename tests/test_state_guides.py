@@ -111,3 +111,22 @@ def test_a_nevada_city_s_guide_says_which_rule_applies_to_its_own_county(client:
     elko = page_text(client, "/us/nv/elko/")
     assert "does not allow brothels" not in elko
     assert "licensed brothel" in elko  # the state rule still applies there
+
+
+def test_a_city_with_no_service_nearby_lists_the_nearest_known_with_distances(
+    client: Client,
+) -> None:
+    tree = parse(client.get("/us/tx/houston/").content)
+    nearest = tree.by_id("nearest")
+    entries = nearest.find_all("li", "svc")
+    assert 1 <= len(entries) <= 3
+    distances = [int(m.group(1)) for m in re.finditer(r"(\d+) mi from Houston", nearest.text())]
+    assert len(distances) == len(entries)
+    assert all(d > 60 for d in distances)
+    assert distances == sorted(distances)
+
+
+def test_a_city_with_services_nearby_has_no_list_of_far_ones(client: Client) -> None:
+    tree = parse(client.get("/us/ct/norwalk/").content)
+    with pytest.raises(LookupError):
+        tree.by_id("nearest")

@@ -83,11 +83,19 @@ class Guide:
     sections: list[TopicSection] = field(default_factory=list)
     repealed: list[Item] = field(default_factory=list)
     sources: list[Any] = field(default_factory=list)
+    # Set only when no service is within the nearby radius: the closest ones known.
+    nearest_elsewhere: list[Item] = field(default_factory=list)
+    radius_mi: float = 0
 
     @property
     def answers(self) -> list[Answer]:
         return [a for s in self.sections for a in s.answers]
 
+
+# With no service within the nearby radius, the guide lists this many of the nearest known,
+# looking this far (miles).
+NEAREST_WHEN_NONE = 3
+FARTHEST_MI = 3000.0
 
 # The question whose answer the page follows with the laws no longer in force.
 REPEALED_AFTER = "law-changes"
@@ -100,6 +108,8 @@ class GuideComposer:
         self.language = language
         self.chain = place.jurisdiction_chain()
         self.registry = CitationRegistry()
+        self.farther_ids: dict[int, tuple[float, Location]] = {}
+        self._farther: list[NearbyService] = []
 
     def item(self, obj: Any, **extra: Any) -> Item:
         fact = obj.fact
@@ -116,7 +126,11 @@ class GuideComposer:
             *(x.fact_id for x in self.place_facts),
             *(x.fact_id for x in self.answers_written.values()),
         ]
-        for service in [*(n.service for n in self.nearby), *self.hotline_services]:
+        for service in [
+            *(n.service for n in self.nearby),
+            *(n.service for n in self.farther),
+            *self.hotline_services,
+        ]:
             facts.append(service.fact_id)
             facts.extend(p.fact_id for p in self.phones.get(service.pk, []))
         rows = (
@@ -190,15 +204,26 @@ class GuideComposer:
             near = locations_near(
                 self.place.latitude, self.place.longitude, settings.NEARBY_RADIUS_MI
             )
+            if not near:
+                # Nothing close: the nearest services known anywhere, with their distance,
+                # are better than an empty list (one more query, only for such places).
+                far = locations_near(self.place.latitude, self.place.longitude, FARTHEST_MI)
+                nearest = sorted(far.items(), key=lambda kv: kv[1][0])[:NEAREST_WHEN_NONE]
+                self.farther_ids = dict(nearest)
         hotlines = hotline_ids(self.chain)
-        ids = [*near.keys(), *hotlines]
+        ids = [*near.keys(), *self.farther_ids.keys(), *hotlines]
         services = Service.objects.filter(pk__in=ids).select_related("organization", "fact")
         by_id = {s.pk: s for s in services}
+        self._farther = nearby_from(self.farther_ids, by_id.values())
         return nearby_from(near, by_id.values()), [by_id[i] for i in hotlines]
 
     @cached_property
     def _service_ids(self) -> list[int]:
-        return [*(n.service.pk for n in self.nearby), *(s.pk for s in self.hotline_services)]
+        return [
+            *(n.service.pk for n in self.nearby),
+            *(n.service.pk for n in self.farther),
+            *(s.pk for s in self.hotline_services),
+        ]
 
     @cached_property
     def schedules(self) -> dict[int, list[Schedule]]:
@@ -226,6 +251,12 @@ class GuideComposer:
     @property
     def hotline_services(self) -> list[Service]:
         return self._services[1]
+
+    @property
+    def farther(self) -> list[NearbyService]:
+        """The nearest services beyond the radius, found only when none is within it."""
+        self._services  # noqa: B018 - reading it fills _farther
+        return self._farther
 
     @cached_property
     def place_facts(self) -> list[PlaceFact]:
@@ -316,9 +347,13 @@ class GuideComposer:
 
     def compose(self) -> Guide:
         guide = Guide(self.place, self.on, self.language, self.chain)
+        guide.radius_mi = settings.NEARBY_RADIUS_MI
         # Page order is citation order: hotlines, then facts about the place, then topics.
         guide.hotlines = [self._service_item(s, None, False) for s in self.hotline_services]
         guide.about = [self.item(f) for f in self.place_facts if f.question == "about"]
+        guide.nearest_elsewhere = [
+            self._service_item(n.service, n.distance_mi, False, n.location) for n in self.farther
+        ]
         for topic in TOPICS:
             answers = []
             for question in topic.questions:
