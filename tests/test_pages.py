@@ -156,7 +156,7 @@ def test_a_norwalk_in_the_wrong_state_suggests_the_real_norwalks(client: Client)
 
 
 def test_a_path_that_is_no_guide_is_a_not_found_page(client: Client) -> None:
-    get(client, "/us/ct/", 404)
+    get(client, "/us/zz/", 404)  # /us/ct/ is now the state page
     get(client, "/us/ct/Norwalk/", 404)
     get(client, "/no/such/page/at/all/", 404)
 

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from waypost.site import views
+from waypost.site.sitemaps import SITEMAPS
 
 
 class SlugConverter:
@@ -20,7 +22,22 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("places/", views.places, name="places"),
     path("services/<uuid:service_id>/", views.service_detail, name="service"),
+    path("us/", views.states, name="states"),
+    path("us/<placeslug:state>/", views.state, name="state"),
     path("us/<placeslug:state>/<placeslug:city>/", views.guide, name="guide"),
+    path("coverage/", views.coverage, name="coverage"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap-index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("editors/", admin.site.urls),
 ]
 

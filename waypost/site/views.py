@@ -6,12 +6,19 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from waypost.directory.models import Service
 from waypost.directory.services import hotlines_for
+from waypost.guides.coverage import (
+    COVERAGE_TOPICS,
+    compose_state_page,
+    state_by_code,
+    state_coverage,
+)
 from waypost.guides.services import compose_guide
 from waypost.guides.structured_data import faq_json_ld_text
 from waypost.places.models import Place, PlaceKind
@@ -100,3 +107,25 @@ def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
         hsds_id=service_id,
     )
     return render(request, "site/service.html", {"service": service, "today": dt.date.today()})
+
+
+@require_safe
+def state(request: HttpRequest, state: str) -> HttpResponse:
+    place = state_by_code(state)
+    if place is None:
+        return not_found(request)
+    page = compose_state_page(place)
+    return render(request, "site/state.html", {"page": page, "place": place})
+
+
+@require_safe
+def states(request: HttpRequest) -> HttpResponse:
+    return render(request, "site/states.html", {"coverage": state_coverage()})
+
+
+@staff_member_required
+@require_safe
+def coverage(request: HttpRequest) -> HttpResponse:
+    headings = [heading for _, heading in COVERAGE_TOPICS]
+    context = {"coverage": state_coverage(), "headings": headings}
+    return render(request, "site/coverage.html", context)

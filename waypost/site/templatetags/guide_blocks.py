@@ -15,7 +15,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from waypost.guides.services import Block, Item
-from waypost.laws.models import Law
+from waypost.laws.models import Law, LawStatement
 from waypost.places.models import Place
 from waypost.site.templatetags.evidence import _evidence, render_service_item
 
@@ -44,9 +44,7 @@ def _law(item: Item, place: Place) -> str:
     )
 
 
-def _penalty(item: Item, place: Place) -> str:
-    law = item.obj
-    title = f"{_cite(law.law)}</strong>: {escape(law.law.title)}"
+def _penalty_parts(law: LawStatement) -> list[str]:
     parts = []
     if law.classification:
         parts.append(escape(law.classification[:1].upper() + law.classification[1:]))
@@ -55,6 +53,13 @@ def _penalty(item: Item, place: Place) -> str:
         parts.append(f"up to {escape(law.max_jail)}{where}")
     if law.max_fine_usd is not None:
         parts.append(f"a fine of up to ${law.max_fine_usd:,}")
+    return parts
+
+
+def _penalty(item: Item, place: Place) -> str:
+    law = item.obj
+    title = f"{_cite(law.law)}</strong>: {escape(law.law.title)}"
+    parts = _penalty_parts(law)
     note = (
         f" {escape(law.penalty_note[:1].upper() + law.penalty_note[1:])}."
         if (law.penalty_note)
@@ -63,6 +68,22 @@ def _penalty(item: Item, place: Place) -> str:
     return (
         f"<li><strong>{title}. {_caveat(item)}"
         f"{'; '.join(parts)}.{note}<br>{_evidence(item.evidence)}</li>"
+    )
+
+
+def _state_law(item: Item, place: Place) -> str:
+    """A state page's statement: the law, its summary, and its penalties, which are
+    prefixed as reported when the statement is not settled (never shown as fact)."""
+    statement = item.obj
+    law = statement.law
+    penalty = ""
+    if statement.has_penalty:
+        parts = _penalty_parts(statement)
+        note = f" {escape(statement.penalty_note)}" if statement.penalty_note else ""
+        penalty = f"<br>Penalty: {_caveat(item)}{'; '.join(parts)}.{note}"
+    return (
+        f'<li><strong>{escape(law.title)}</strong> <span class="cite">({_cite(law)})</span>'
+        f"<br>{escape(statement.summary)}{penalty}<br>{_evidence(item.evidence)}</li>"
     )
 
 
@@ -115,6 +136,7 @@ def _repealed(item: Item, place: Place) -> str:
 RENDERERS: dict[str, tuple[str, Callable[[Item, Place], str]]] = {
     "laws": ("facts", _law),
     "penalties": ("facts", _penalty),
+    "state_laws": ("facts", _state_law),
     "law_changes": ("facts", _law_change),
     "programs": ("facts", _program),
     "place_facts": ("facts", _place_fact),
