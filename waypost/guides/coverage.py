@@ -188,7 +188,9 @@ class StateComposer(GuideComposer):
         return [i for i in items if i.evidence.refs]
 
     def compose_state(self) -> StatePage:
-        # Items are built in page order, so sources are numbered in reading order.
+        # Items are built in page order (hotlines first), so sources number in reading order.
+        hotlines = [self._service_item(s, None, False) for s in self.hotline_services]
+        hotlines = [i for i in hotlines if i.evidence.refs]
         in_force = [st for st in self.laws if st.law.in_force_on(self.on)]
         labels = dict(LawTopic.choices)
         groups = []
@@ -203,8 +205,6 @@ class StateComposer(GuideComposer):
             reverse=True,
         )
         law_changes = self.sourced(changes)
-        hotlines = [self._service_item(s, None, False) for s in self.hotline_services]
-        hotlines = [i for i in hotlines if i.evidence.refs]
         notes = self.sourced(self.place_facts)
         return StatePage(
             state=self.place,
