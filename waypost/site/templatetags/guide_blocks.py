@@ -14,7 +14,7 @@ from html import escape
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from waypost.guides.services import Block, Item
+from waypost.guides.services import REPEALED_AFTER, Answer, Block, Item
 from waypost.laws.models import Law, LawStatement
 from waypost.places.models import Place
 from waypost.site.templatetags.evidence import _evidence, render_service_item
@@ -159,3 +159,29 @@ def block_html(block: Block, place: Place) -> SafeString:
 @register.simple_tag
 def items_html(kind: str, items: list[Item], place: Place) -> SafeString:
     return mark_safe(render_items(kind, items, place))
+
+
+EMPTY_ANSWER = (
+    '<p class="empty">We have no checked information on this for {place} yet. We would rather '
+    'say so than guess. The <a href="#hotlines">hotlines at the top of this page</a> can help '
+    "you now.</p>"
+)
+
+
+@register.simple_tag
+def answer_body(answer: Answer, place: Place, repealed: list[Item]) -> SafeString:
+    """Everything under a question's heading: editorial text, then the data blocks."""
+    out = []
+    if answer.is_empty:
+        out.append(EMPTY_ANSWER.format(place=escape(place.name)))
+    else:
+        if answer.editorial_html and answer.editorial is not None:
+            # editorial_html was sanitized when it was loaded (see guides.editorial).
+            out.append(
+                f'<div class="editorial">{answer.editorial_html}'
+                f"<p>{_evidence(answer.editorial.evidence)}</p></div>"
+            )
+        out.extend(render_items(b.kind, b.items, place) for b in answer.blocks if b.items)
+    if answer.question.slug == REPEALED_AFTER and repealed:
+        out.append(f"<h4>No longer in force</h4>{render_items('repealed', repealed, place)}")
+    return mark_safe("".join(out))
