@@ -83,7 +83,7 @@ def _state_law(item: Item, place: Place) -> str:
         penalty = f"<br>Penalty: {_caveat(item)}{'; '.join(parts)}.{note}"
     return (
         f'<li><strong>{escape(law.title)}</strong> <span class="cite">({_cite(law)})</span>'
-        f"<br>{escape(statement.summary)}{penalty}<br>{_evidence(item.evidence)}</li>"
+        f"<br>{_caveat(item)}{escape(statement.summary)}{penalty}<br>{_evidence(item.evidence)}</li>"
     )
 
 
