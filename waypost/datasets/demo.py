@@ -14,7 +14,7 @@ from waypost.datasets.editorial import load_editorial_dir
 from waypost.datasets.errors import DataFileError
 from waypost.datasets.facts import load_facts_file
 from waypost.directory.taxonomy import ensure_taxonomies
-from waypost.places.gazetteer import load_gazetteer
+from waypost.places.gazetteer import load_gazetteer, refresh_statistics
 from waypost.places.models import Place
 
 SHARED_DATA = Path(
@@ -50,4 +50,5 @@ def load_demo(*, gazetteer: bool = True) -> list[str]:
         lines.append(str(load_facts_file(path)))
     count = load_editorial_dir(PROJECT_DATA / "editorial")
     lines.append(f"editorial: {count} answers")
+    refresh_statistics()
     return lines

