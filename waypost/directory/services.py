@@ -85,12 +85,6 @@ def nearby_from(
     return found
 
 
-def services_near(lat: float, lng: float, radius_mi: float) -> list[NearbyService]:
-    """Every service delivered within the radius, nearest first (one row per service)."""
-    near = locations_near(lat, lng, radius_mi)
-    return nearby_from(near, with_details(Service.objects.filter(pk__in=near.keys())))
-
-
 def hotline_ids(places: list[Place]) -> list[int]:
     """Services reached by phone only (no location) whose area is one of the places.
 

@@ -7,8 +7,6 @@ import re
 import markdown
 import nh3
 
-from waypost.evidence.models import Source
-
 MARKER = re.compile(r"\[\[([a-z0-9][a-z0-9_-]*)\]\]")
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "sup", "a", "br"}
 
@@ -33,15 +31,8 @@ def number_markers(html: str, number_of: dict[str, int]) -> str:
     """Each [[key]] becomes a link to its numbered source at the foot of the page."""
 
     def ref(match: re.Match[str]) -> str:
-        n = number_of[match.group(1)]
-        return f'<sup><a href="#source-{n}">[{n}]</a></sup>'
+        n = number_of.get(match.group(1))
+        # A marker whose citation an editor removed shows nothing rather than failing.
+        return f'<sup><a href="#source-{n}">[{n}]</a></sup>' if n else ""
 
     return MARKER.sub(ref, html)
-
-
-def render(body: str, number_of: dict[str, int]) -> str:
-    return number_markers(to_html(body), number_of)
-
-
-def sources_by_key(keys: list[str]) -> dict[str, Source]:
-    return {s.key: s for s in Source.objects.filter(key__in=keys)}
