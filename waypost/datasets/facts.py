@@ -241,13 +241,7 @@ class FactsLoader:
             text = fact_record.text("text", required=True)
             question = fact_record.text("question") or "about"
             self._once("place facts", (place.pk, text), fact_record, "text")
-            existing = PlaceFact.objects.filter(place=place, text=text).first()
-            fact = self._fact(
-                fact_record, f"{place.display_name}: {text}", existing.fact if existing else None
-            )
-            PlaceFact.objects.update_or_create(
-                place=place, text=text, defaults={"question": question, "fact": fact}
-            )
+            self._place_fact(fact_record, place, text, question)
 
     # -- laws ---------------------------------------------------------------------------
     def _load_laws(self, record: Record) -> None:
@@ -363,6 +357,12 @@ class FactsLoader:
         citation = record.text("citation", max_length=200)
         question = record.text("question") or "legal-status"
         self._once("notes", (place.pk, text), record, "summary")
+        self._place_fact(record, place, text, question, citation)
+
+    def _place_fact(
+        self, record: Record, place: Place, text: str, question: str, citation: str = ""
+    ) -> None:
+        """Create or refresh a sourced statement about a place (a local fact or a note)."""
         existing = PlaceFact.objects.filter(place=place, text=text).first()
         fact = self._fact(
             record, f"{place.display_name}: {text}", existing.fact if existing else None

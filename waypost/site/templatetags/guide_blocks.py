@@ -44,30 +44,30 @@ def _law(item: Item, place: Place) -> str:
     )
 
 
-def _penalty_parts(law: LawStatement) -> list[str]:
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _penalty_text(statement: LawStatement) -> str:
+    """ "Class A misdemeanor; up to 1 year in jail; a fine of up to $2,000. Note." """
     parts = []
-    if law.classification:
-        parts.append(escape(law.classification[:1].upper() + law.classification[1:]))
-    if law.max_jail:
-        where = "" if "jail" in law.max_jail else " in jail"
-        parts.append(f"up to {escape(law.max_jail)}{where}")
-    if law.max_fine_usd is not None:
-        parts.append(f"a fine of up to ${law.max_fine_usd:,}")
-    return parts
+    if statement.classification:
+        parts.append(escape(_capitalized(statement.classification)))
+    if statement.max_jail:
+        where = "" if "jail" in statement.max_jail else " in jail"
+        parts.append(f"up to {escape(statement.max_jail)}{where}")
+    if statement.max_fine_usd is not None:
+        parts.append(f"a fine of up to ${statement.max_fine_usd:,}")
+    note = f" {escape(_capitalized(statement.penalty_note))}." if statement.penalty_note else ""
+    return f"{'; '.join(parts)}.{note}"
 
 
 def _penalty(item: Item, place: Place) -> str:
-    law = item.obj
-    title = f"{_cite(law.law)}</strong>: {escape(law.law.title)}"
-    parts = _penalty_parts(law)
-    note = (
-        f" {escape(law.penalty_note[:1].upper() + law.penalty_note[1:])}."
-        if (law.penalty_note)
-        else ""
-    )
+    statement = item.obj
+    law = statement.law
     return (
-        f"<li><strong>{title}. {_caveat(item)}"
-        f"{'; '.join(parts)}.{note}<br>{_evidence(item.evidence)}</li>"
+        f"<li><strong>{_cite(law)}</strong>: {escape(law.title)}. {_caveat(item)}"
+        f"{_penalty_text(statement)}<br>{_evidence(item.evidence)}</li>"
     )
 
 
@@ -78,9 +78,7 @@ def _state_law(item: Item, place: Place) -> str:
     law = statement.law
     penalty = ""
     if statement.has_penalty:
-        parts = _penalty_parts(statement)
-        note = f" {escape(statement.penalty_note)}" if statement.penalty_note else ""
-        penalty = f"<br>Penalty: {_caveat(item)}{'; '.join(parts)}.{note}"
+        penalty = f"<br>Penalty: {_caveat(item)}{_penalty_text(statement)}"
     return (
         f'<li><strong>{escape(law.title)}</strong> <span class="cite">({_cite(law)})</span>'
         f"<br>{_caveat(item)}{escape(statement.summary)}{penalty}<br>{_evidence(item.evidence)}</li>"
