@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "waypost.translations",
     "waypost.places",
     "waypost.evidence",
     "waypost.laws",
@@ -62,6 +63,9 @@ MIDDLEWARE = [
     # Sessions and CSRF only set a cookie when a form or a login needs one:
     # a reader who only reads gets none (tested).
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the URL alone (/es/...; English has no prefix). Nothing
+    # remembers it: no cookie, no session (tested).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -98,6 +102,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "waypost" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

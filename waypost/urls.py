@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
@@ -18,14 +19,21 @@ class SlugConverter:
 
 register_converter(SlugConverter, "placeslug")
 
-urlpatterns = [
+# Reader pages in every language: /us/ct/norwalk/ in English, /es/us/ct/norwalk/ in Spanish.
+urlpatterns = i18n_patterns(
     path("", views.home, name="home"),
     path("places/", views.places, name="places"),
     path("services/<uuid:service_id>/", views.service_detail, name="service"),
     path("us/", views.states, name="states"),
     path("us/<placeslug:state>/", views.state, name="state"),
     path("us/<placeslug:state>/<placeslug:city>/", views.guide, name="guide"),
+    path("us/<placeslug:state>/<placeslug:city>/card/", views.card, name="card"),
+    path("us/<placeslug:state>/<placeslug:city>/card.pdf", views.card_pdf, name="card-pdf"),
+    path("browse-safely/", views.browse_safely, name="browse-safely"),
     path("coverage/", views.coverage, name="coverage"),
+    prefix_default_language=False,
+)
+urlpatterns += [
     path(
         "sitemap.xml",
         sitemap_views.index,
