@@ -47,7 +47,7 @@ def find_places(query: str, limit: int = 50) -> PlaceMatches:
         match = _ZIP.match(query)
         if not match:
             raise BadQuery(
-                _("“%(query)s” is not a ZIP code: a ZIP code has 5 digits, like 06850.")
+                _("'%(query)s' is not a ZIP code: a ZIP code has 5 digits, like 06850.")
                 % {"query": query}
             )
         zip_code = ZipCode.objects.select_related("place").filter(code=match.group(1)).first()

@@ -69,7 +69,7 @@ def _guide_date(request: HttpRequest) -> dt.date:
         day = dt.date.fromisoformat(raw)
     except ValueError:
         raise BadQuery(
-            _("“%(value)s” is not a date: use YYYY-MM-DD, like 2023-01-01.") % {"value": raw}
+            _("'%(value)s' is not a date: use YYYY-MM-DD, like 2023-01-01.") % {"value": raw}
         ) from None
     if not dt.date(1900, 1, 1) <= day <= dt.date(2100, 12, 31):
         raise BadQuery(_("Choose a date between 1900 and 2100."))
