@@ -38,6 +38,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 INSTALLED_APPS = [
+    # First, so its admin/base_site.html (the editors' site, accessible) is the one used.
+    "waypost.site",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,7 +54,6 @@ INSTALLED_APPS = [
     "waypost.directory",
     "waypost.guides",
     "waypost.datasets",
-    "waypost.site",
 ]
 
 MIDDLEWARE = [

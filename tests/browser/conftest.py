@@ -36,6 +36,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SERVER_START_TIMEOUT_S = 30.0
+# A staff account in the browser server's own database, for the editors' pages.
+EDITOR_USERNAME = "editor"
+EDITOR_PASSWORD = "a-long-test-password-for-editors"
 NEUTRAL_TITLE = "Weather"
 NEUTRAL_PAGE = (
     "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Weather</title></head>"
@@ -131,6 +134,15 @@ def site_url(quick_exit_url: str) -> Iterator[str]:
     try:
         _manage(env, "migrate", "--noinput", "-v0")
         _manage(env, "load_demo")
+        _manage(
+            {**env, "DJANGO_SUPERUSER_PASSWORD": EDITOR_PASSWORD},
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            EDITOR_USERNAME,
+            "--email",
+            "editor@example.org",
+        )
         _manage(env, "collectstatic", "--noinput", "-v0")
         port = _free_port()
         with log.open("wb") as log_file:
@@ -188,4 +200,18 @@ def page(context: BrowserContext) -> Page:
 def no_js_page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(java_script_enabled=False)
     yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def editor_page(browser: Browser, site_url: str) -> Iterator[Page]:
+    """A page logged in to the editors' site, in its own context (its cookies stay there)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site_url + "/editors/login/")
+    page.fill("#id_username", EDITOR_USERNAME)
+    page.fill("#id_password", EDITOR_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(site_url + "/editors/")
+    yield page
     context.close()
