@@ -26,8 +26,8 @@ from waypost.guides.card import compose_card
 from waypost.guides.localized import localizer_for
 from waypost.guides.services import compose_guide
 from waypost.guides.structured_data import faq_json_ld_text
-from waypost.places.models import Place, PlaceKind
-from waypost.places.services import BadQuery, find_places, suggest_for_path
+from waypost.places.models import Place
+from waypost.places.services import BadQuery, city_at, find_places, suggest_for_path
 from waypost.site.pdf import render_pdf
 
 
@@ -78,11 +78,7 @@ def _guide_date(request: HttpRequest) -> dt.date:
 
 @require_safe
 def guide(request: HttpRequest, state: str, city: str) -> HttpResponse:
-    place = (
-        Place.objects.filter(kind=PlaceKind.CITY, path=f"us/{state}/{city}")
-        .select_related("parent__parent", "county")
-        .first()
-    )
+    place = city_at(f"us/{state}/{city}")
     if place is None:
         return not_found(request)
     try:
@@ -100,14 +96,6 @@ def guide(request: HttpRequest, state: str, city: str) -> HttpResponse:
     return render(request, "site/guide.html", context)
 
 
-def _city(state: str, city: str) -> Place | None:
-    return (
-        Place.objects.filter(kind=PlaceKind.CITY, path=f"us/{state}/{city}")
-        .select_related("parent")
-        .first()
-    )
-
-
 def _card_context(request: HttpRequest, place: Place) -> dict[str, Any]:
     card = compose_card(place, get_language())
     guide_url = request.build_absolute_uri(place.get_absolute_url())
@@ -117,7 +105,7 @@ def _card_context(request: HttpRequest, place: Place) -> dict[str, Any]:
 
 @require_safe
 def card(request: HttpRequest, state: str, city: str) -> HttpResponse:
-    place = _city(state, city)
+    place = city_at(f"us/{state}/{city}")
     if place is None:
         return not_found(request)
     return render(request, "site/card.html", _card_context(request, place))
@@ -125,7 +113,7 @@ def card(request: HttpRequest, state: str, city: str) -> HttpResponse:
 
 @require_safe
 def card_pdf(request: HttpRequest, state: str, city: str) -> HttpResponse:
-    place = _city(state, city)
+    place = city_at(f"us/{state}/{city}")
     if place is None:
         return not_found(request)
     html = render_to_string("site/card_pdf.html", _card_context(request, place), request)
