@@ -49,3 +49,14 @@ def norwalk_ca(db: Any) -> Any:
     from waypost.places.models import Place
 
     return Place.objects.get(path="us/ca/norwalk")
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests() -> Iterator[None]:
+    """A request to /es/ leaves Spanish active in its thread; code run by a test outside a
+    request (get_absolute_url, say) must start from the default language."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
