@@ -162,7 +162,9 @@ def main() -> int:
             runs.sort(key=lambda r: r["categories"]["performance"]["score"] or 0)
             median = runs[len(runs) // 2]
             (AUDIT_DIR / f"{name}.json").write_text(json.dumps(median), encoding="utf-8")
-            performance = [round(100 * (r["categories"]["performance"]["score"] or 0)) for r in runs]
+            performance = [
+                round(100 * (r["categories"]["performance"]["score"] or 0)) for r in runs
+            ]
             results[name] = {"path": path, "performance_runs": performance, **_summary(median)}
     finally:
         server.terminate()

@@ -84,10 +84,24 @@ def test_card_and_help_pages_refuse_bad_requests(
 @pytest.mark.parametrize(
     ("url", "phrases"),
     [
-        ("/browse-safely/", ["private window", "Clear your history", "share a phone",
-                             "opened earlier in the same tab"]),
-        ("/es/browse-safely/", ["ventana privada", "Borre su historial", "comparte un teléfono",
-                                "abrió antes en la misma pestaña"]),
+        (
+            "/browse-safely/",
+            [
+                "private window",
+                "Clear your history",
+                "share a phone",
+                "opened earlier in the same tab",
+            ],
+        ),
+        (
+            "/es/browse-safely/",
+            [
+                "ventana privada",
+                "Borre su historial",
+                "comparte un teléfono",
+                "abrió antes en la misma pestaña",
+            ],
+        ),
     ],
 )
 def test_browse_safely_explains_what_quick_exit_cannot_erase(

@@ -21,8 +21,16 @@ from waypost.translations.models import Translation
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/us/", "/us/ct/", "/us/ct/norwalk/", "/us/ca/norwalk/", "/places/?q=norwalk",
-         "/us/ct/norwalk/card/", "/browse-safely/"]
+PAGES = [
+    "/",
+    "/us/",
+    "/us/ct/",
+    "/us/ct/norwalk/",
+    "/us/ca/norwalk/",
+    "/places/?q=norwalk",
+    "/us/ct/norwalk/card/",
+    "/browse-safely/",
+]
 GUIDES = ["/us/ct/norwalk/", "/us/ca/norwalk/"]
 SOURCES_LIST = re.compile(r'<ol class="sources"[^>]*>.*?</ol>', re.S)
 
@@ -188,7 +196,7 @@ def test_a_bad_translations_file_names_the_entry_and_changes_nothing(
 def test_broken_json_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "es.json"
     path.write_text('{"language": "es",\n "entries": [\n}', encoding="utf-8")
-    with pytest.raises(CommandError, match="es.json: line 3"):
+    with pytest.raises(CommandError, match=r"es\.json: line 3"):
         call_command("load_translations", str(path))
 
 

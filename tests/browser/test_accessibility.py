@@ -8,6 +8,7 @@ A page type is one line in READER_PAGES or EDITOR_PAGES.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,9 @@ def _path(spec: PathSpec, page: Page, site_url: str) -> str:
 
 
 @pytest.mark.parametrize("language", ["", "/es"], ids=["en", "es"])
-@pytest.mark.parametrize(("label", "spec", "status"), READER_PAGES, ids=[p[0] for p in READER_PAGES])
+@pytest.mark.parametrize(
+    ("label", "spec", "status"), READER_PAGES, ids=[p[0] for p in READER_PAGES]
+)
 def test_reader_page_has_no_axe_violation(
     site_url: str, page: Page, label: str, spec: PathSpec, status: int, language: str
 ) -> None:
@@ -88,7 +91,9 @@ def test_editor_login_page_has_no_axe_violation(site_url: str, page: Page) -> No
     assert not violations, _describe(violations)
 
 
-@pytest.mark.parametrize(("label", "path", "status"), EDITOR_PAGES, ids=[p[0] for p in EDITOR_PAGES])
+@pytest.mark.parametrize(
+    ("label", "path", "status"), EDITOR_PAGES, ids=[p[0] for p in EDITOR_PAGES]
+)
 def test_editor_page_has_no_axe_violation(
     site_url: str, editor_page: Page, label: str, path: str, status: int
 ) -> None:
@@ -137,7 +142,8 @@ def test_keyboard_reaches_quick_exit_then_skip_link_then_the_page(
     after = page.evaluate(
         """() => {
           const main = document.getElementById('main'), el = document.activeElement;
-          return main.contains(el) || !!(main.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+          const following = main.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING;
+          return main.contains(el) || !!following;
         }"""
     )
     assert after, "after the skip link, Tab goes on from the main content, not the header"
@@ -157,4 +163,4 @@ def test_tab_order_follows_the_page_top_to_bottom(site_url: str, page: Page) -> 
     # After the quick exit and the skip link, focus never goes back up the page (items of
     # one row, like the header's, may differ by a few pixels).
     rest = tops[2:]
-    assert all(b >= a - 12 for a, b in zip(rest, rest[1:], strict=False)), tops
+    assert all(b >= a - 12 for a, b in pairwise(rest)), tops

@@ -102,8 +102,14 @@ def _visit_reader_pages(site_url: str, page: Page) -> None:
     response = page.goto(site_url + "/us/ct/no-such-city/", wait_until="networkidle")
     assert response is not None and response.status == 404
     # The same in Spanish, and the printable card and help page.
-    for path in ("/es/", SPANISH_GUIDES[0], "/es/places/?q=norwalk", "/es" + service,
-                 "/us/ct/norwalk/card/", "/es/browse-safely/"):
+    for path in (
+        "/es/",
+        SPANISH_GUIDES[0],
+        "/es/places/?q=norwalk",
+        "/es" + service,
+        "/us/ct/norwalk/card/",
+        "/es/browse-safely/",
+    ):
         response = page.goto(site_url + path, wait_until="networkidle")
         assert response is not None and response.ok, path
 

@@ -25,7 +25,9 @@ def load_translations_file(path: Path) -> int:
     except (FileNotFoundError, UnicodeDecodeError) as exc:
         raise DataFileError(path.name, "file", None, f"cannot be read ({exc})") from None
     except json.JSONDecodeError as exc:
-        raise DataFileError(path.name, f"line {exc.lineno}", None, f"is not JSON ({exc.msg})")
+        raise DataFileError(
+            path.name, f"line {exc.lineno}", None, f"is not JSON ({exc.msg})"
+        ) from None
     if not isinstance(data, dict):
         raise DataFileError(path.name, "file", None, "must hold a JSON object")
     language = data.get("language")

@@ -12,9 +12,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from waypost.localize import language_prefix
-
 from waypost.evidence.models import Fact
+from waypost.localize import language_prefix
 from waypost.places.models import Place
 
 

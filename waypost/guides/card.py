@@ -23,7 +23,10 @@ CARD_ROWS: tuple[tuple[str | Promise, tuple[str, ...]], ...] = (
     (_("Syringes, naloxone, harm reduction"), ("syringe-services", "naloxone", "harm-reduction")),
     (_("After an assault"), ("sexual-assault", "domestic-violence", "counselling")),
     (_("Shelter and housing"), ("shelter", "housing-help")),
-    (_("Leaving sex work, trafficking survivors"), ("exit-services", "trafficking-survivor-services", "case-management")),
+    (
+        _("Leaving sex work, trafficking survivors"),
+        ("exit-services", "trafficking-survivor-services", "case-management"),
+    ),
     (_("LGBTQ+ support"), ("lgbtq-services",)),
     (_("Legal help"), ("legal",)),
 )
@@ -56,7 +59,7 @@ def compose_card(place: Place, language: str = "en", on: dt.date | None = None) 
     shown: set[int] = set()
     for heading, categories in CARD_ROWS:
         wanted = category_codes_with_descendants(list(categories))
-        items = []
+        items: list[Item] = []
         for near in composer.nearby:  # nearest first
             if len(items) == PER_ROW:
                 break

@@ -242,9 +242,7 @@ def state_cities(state: Place) -> list[tuple[str, str]]:
     return out
 
 
-def compose_state_page(
-    state: Place, on: dt.date | None = None, language: str = "en"
-) -> StatePage:
+def compose_state_page(state: Place, on: dt.date | None = None, language: str = "en") -> StatePage:
     if state.kind != PlaceKind.STATE:
         raise ValueError("state pages are composed for states")
     return StateComposer(state, on or dt.date.today(), language).compose_state()

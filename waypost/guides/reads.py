@@ -75,9 +75,7 @@ def place_facts(place_ids: Sequence[int]) -> list[PlaceFact]:
     return [_with_fact(row, fact) for row, fact in fetch(sql, place_ids, pf, FACT)]
 
 
-def editorial_answers(
-    place_ids: Sequence[int], languages: Sequence[str]
-) -> list[EditorialAnswer]:
+def editorial_answers(place_ids: Sequence[int], languages: Sequence[str]) -> list[EditorialAnswer]:
     answer = Part(EditorialAnswer, "a")
     sql = (
         f"SELECT {answer.columns}, {FACT.columns} FROM {answer.table}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import models
 
 from waypost.localize import language_prefix
-
 from waypost.places.text import normalize_name
 
 

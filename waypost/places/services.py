@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from waypost.places.models import Place, PlaceKind, ZipCode
 from waypost.places.text import normalize_name

@@ -19,7 +19,11 @@ def site(request: HttpRequest) -> dict[str, Any]:
     ]
     query = request.META.get("QUERY_STRING", "")
     switch = [
-        (code, SWITCH_LABELS.get(code, code), in_language(english_path, code) + (f"?{query}" if query else ""))
+        (
+            code,
+            SWITCH_LABELS.get(code, code),
+            in_language(english_path, code) + (f"?{query}" if query else ""),
+        )
         for code, _ in settings.LANGUAGES
         if code != language
     ]

@@ -16,13 +16,13 @@ from django.views.decorators.http import require_safe
 
 from waypost.directory.models import Service
 from waypost.directory.services import hotlines_for
+from waypost.guides.card import compose_card
 from waypost.guides.coverage import (
     COVERAGE_TOPICS,
     compose_state_page,
     state_by_code,
     state_coverage,
 )
-from waypost.guides.card import compose_card
 from waypost.guides.localized import localizer_for
 from waypost.guides.services import compose_guide
 from waypost.guides.structured_data import faq_json_ld_text

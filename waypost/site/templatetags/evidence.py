@@ -42,7 +42,8 @@ def _evidence(ev: Evidence, loc: Localizer = ENGLISH) -> str:
         said = escape(_("last checked %(day)s, due for a re-check") % {"day": day})
     elif ev.status == Status.DISPUTED:
         said = "<strong>{}</strong> {}".format(
-            escape(_("Disputed:")), escape(_("a reader or a check says this may be wrong; we are checking"))
+            escape(_("Disputed:")),
+            escape(_("a reader or a check says this may be wrong; we are checking")),
         )
     else:
         said = "<strong>{}</strong> {}".format(

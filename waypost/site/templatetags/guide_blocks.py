@@ -60,7 +60,9 @@ def _penalty_text(statement: LawStatement, loc: Localizer) -> str:
         else:
             parts.append(escape(_("up to %(time)s in jail")) % {"time": jail})
     if statement.max_fine_usd is not None:
-        parts.append(escape(_("a fine of up to $%(amount)s") % {"amount": f"{statement.max_fine_usd:,}"}))
+        parts.append(
+            escape(_("a fine of up to $%(amount)s") % {"amount": f"{statement.max_fine_usd:,}"})
+        )
     note = f" {_capitalized(loc.html(statement.penalty_note))}." if statement.penalty_note else ""
     return f"{'; '.join(parts)}.{note}"
 
@@ -210,9 +212,8 @@ def answer_body(
                 # No answer written in this language: the English one, marked as such.
                 note = escape(_("(in English)"))
                 body = f'<div lang="en">{body}</div><p class="in-en">{note}</p>'
-            out.append(
-                f'<div class="editorial">{body}<p>{_evidence(answer.editorial.evidence, loc)}</p></div>'
-            )
+            evidence = _evidence(answer.editorial.evidence, loc)
+            out.append(f'<div class="editorial">{body}<p>{evidence}</p></div>')
         out.extend(render_items(b.kind, b.items, place, loc) for b in answer.blocks if b.items)
     if answer.question.slug == REPEALED_AFTER and repealed:
         heading = escape(_("No longer in force"))
