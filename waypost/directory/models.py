@@ -51,6 +51,7 @@ class Organization(models.Model):
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
     website = models.URLField(blank=True)
+    modified = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
@@ -78,6 +79,8 @@ class Service(models.Model):
         TaxonomyTerm, blank=True, related_name="attributed_services"
     )
     fact = models.OneToOneField(Fact, on_delete=models.PROTECT, related_name="service")
+    # HSDS clients ask for what changed since their last copy (modified_after).
+    modified = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
