@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import DatabaseError, transaction
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -22,7 +23,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 FTS_TABLE = "directory_service_fts"
 SERVICE_TABLE = "directory_service"
-PG_CONFIG = "english"
+# English stemming, accents folded (unaccent) so "clinica" finds "clínica" as on SQLite.
+PG_CONFIG = "waypost_english"
 PG_INDEX = "directory_service_fulltext"
 # The PostgreSQL index is on this expression; queries must repeat it exactly to use it.
 PG_DOCUMENT = (
@@ -106,8 +108,12 @@ def install(conn: BaseDatabaseWrapper | None = None) -> None:
     conn = conn or default_connection
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
+            _install_pg_config(conn, cursor)
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [PG_INDEX])
+            if cursor.fetchone():
+                return
             cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON {SERVICE_TABLE} USING GIN "
+                f"CREATE INDEX {PG_INDEX} ON {SERVICE_TABLE} USING GIN "
                 f"({PG_DOCUMENT.replace('s.', '')})"
             )
             return
@@ -130,11 +136,30 @@ def install(conn: BaseDatabaseWrapper | None = None) -> None:
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
 
 
+def _install_pg_config(conn: BaseDatabaseWrapper, cursor: Any) -> None:
+    cursor.execute("SELECT 1 FROM pg_ts_config WHERE cfgname = %s", [PG_CONFIG])
+    if cursor.fetchone():
+        return
+    cursor.execute(f"CREATE TEXT SEARCH CONFIGURATION {PG_CONFIG} (COPY = english)")
+    try:
+        # unaccent ships with PostgreSQL (contrib) and is a trusted extension; a server
+        # without it still gets English stemming, only accents then count.
+        with transaction.atomic(using=conn.alias):
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+    except DatabaseError:
+        return
+    cursor.execute(
+        f"ALTER TEXT SEARCH CONFIGURATION {PG_CONFIG} ALTER MAPPING FOR "
+        "hword, hword_part, word WITH unaccent, english_stem"
+    )
+
+
 def uninstall(conn: BaseDatabaseWrapper | None = None) -> None:
     conn = conn or default_connection
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             cursor.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
+            cursor.execute(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {PG_CONFIG}")
         elif conn.vendor == "sqlite":
             for name in _SQLITE_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
@@ -150,7 +175,7 @@ def rebuild(conn: BaseDatabaseWrapper | None = None) -> None:
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
         elif conn.vendor == "postgresql":
-            cursor.execute(f"REINDEX INDEX {PG_INDEX}")
+            # The index follows every write; the planner's statistics need refreshing.
             cursor.execute(f"ANALYZE {SERVICE_TABLE}")
 
 
