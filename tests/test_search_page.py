@@ -52,7 +52,8 @@ def test_the_form_keeps_every_filter(client: Client) -> None:
     response = client.get("/search/", params)
     assert response.status_code == 200
     inputs = parse(response.content).by_id("main").find_all("input")
-    value = {i.attrs["name"]: i.attrs.get("value") for i in inputs if i.attrs.get("type") != "checkbox"}
+    boxes = [i for i in inputs if i.attrs.get("type") != "checkbox"]
+    value = {i.attrs["name"]: i.attrs.get("value") for i in boxes}
     assert value == {
         "near": "Norwalk, CT",
         "radius": "15",
@@ -60,7 +61,12 @@ def test_the_form_keeps_every_filter(client: Client) -> None:
         "q": "clinic",
     }
     checked = {(i.attrs["name"], i.attrs["value"]) for i in inputs if "checked" in i.attrs}
-    assert checked == {("category", "health"), ("category", "shelter"), ("attr", "free"), ("lang", "es")}
+    assert checked == {
+        ("category", "health"),
+        ("category", "shelter"),
+        ("attr", "free"),
+        ("lang", "es"),
+    }
 
 
 @pytest.mark.parametrize(

@@ -58,9 +58,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     else:
         context["result"] = result
         context["first_number"] = (result.page - 1) * result.per_page + 1
-        context["page_links"] = [
-            (n, query.query_string(page=n) if n else "") for n in _page_links(result.page, result.pages)
-        ]
+        numbers = _page_links(result.page, result.pages)
+        context["page_links"] = [(n, query.query_string(page=n) if n else "") for n in numbers]
         if result.has_previous:
             context["previous_url"] = query.query_string(page=result.page - 1)
         if result.has_next:
