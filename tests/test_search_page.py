@@ -127,3 +127,16 @@ def test_no_match_says_so(client: Client) -> None:
 @pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
 def test_only_reading_is_allowed(client: Client, method: str) -> None:
     assert getattr(client, method)("/search/?near=06850").status_code == 405
+
+
+def test_a_guide_links_its_service_categories_to_the_search(client: Client) -> None:
+    guide = parse(client.get("/us/ct/norwalk/").content).by_id("main")
+    links = [a.attrs["href"] for a in guide.find_all("a") if a.attrs["href"].startswith("/search/")]
+    assert any("category=sti-testing" in link and "category=hiv-testing" in link for link in links)
+    for link in links:
+        assert "near=us%2Fct%2Fnorwalk" in link
+        response = client.get(link)
+        assert response.status_code == 200, link
+    testing = next(link for link in links if "category=sti-testing" in link)
+    found = parse(client.get(testing).content).by_id("main").text()
+    assert "Norwalk Health Department: walk-in STD clinic" in found
