@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
@@ -137,20 +138,15 @@ def _service_ids_matching(params: Params, prefix: str = "") -> QuerySet[Service]
     return services
 
 
-def _keyword_ids(text: str) -> list[int]:
-    from django.db import connection
-
+def _keyword_ids(text: str) -> RawSQL:
+    """Ids of services matching the words, as a subquery (never a list in memory)."""
     try:
         keywords = fulltext.keyword_sql(text)
     except fulltext.NoWords as exc:
         raise BadParameter("search", str(exc)) from None
     where = f"WHERE {keywords.where}" if keywords.where else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT s.id FROM directory_service s {keywords.join} {where}",
-            keywords.join_params + keywords.where_params,
-        )
-        return [row[0] for row in cursor.fetchall()]
+    sql = f"SELECT s.id FROM directory_service s {keywords.join} {where}"
+    return RawSQL(sql, (*keywords.join_params, *keywords.where_params))
 
 
 # ---- views ---------------------------------------------------------------------------------
