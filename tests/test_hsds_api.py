@@ -113,7 +113,7 @@ def test_a_confidential_address_is_never_sent() -> None:
 def test_an_unknown_id_is_a_json_404(client: Client, url: str) -> None:
     body = get_json(client, f"{url}{uuid.uuid4()}", status=404)
     assert body["error"]["message"]
-    assert client.get(f"{url}not-a-uuid").status_code == 404
+    assert get_json(client, f"{url}not-a-uuid", status=404)["error"]["message"]
 
 
 def test_filters_combine_with_and(client: Client) -> None:
