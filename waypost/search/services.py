@@ -486,10 +486,11 @@ def _near_rows(
           JOIN directory_service s ON s.id = sal.service_id
           {join}
           WHERE l.latitude BETWEEN %s AND %s AND +l.longitude BETWEEN %s AND %s
+            AND {distance} <= %s
             AND {" AND ".join(where)}
         ), nearest AS (
           SELECT sid, lid, d, rank, ROW_NUMBER() OVER (PARTITION BY sid ORDER BY d, lid) AS n
-          FROM hits WHERE d <= %s
+          FROM hits
         )
         SELECT sid, lid, d, COUNT(*) OVER () FROM nearest WHERE n = 1
         ORDER BY {order} LIMIT %s OFFSET %s
@@ -501,8 +502,10 @@ def _near_rows(
         max_lat,
         min_lng,
         max_lng,
-        *where_params,
+        # Outside the circle is dropped on the location row, before any join.
+        *distance_params,
         query.radius_mi,
+        *where_params,
         query.per_page,
         offset,
     ]
