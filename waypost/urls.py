@@ -1,8 +1,9 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
+from waypost.search import views as search_views
 from waypost.site import views
 from waypost.site.sitemaps import SITEMAPS
 
@@ -23,6 +24,7 @@ register_converter(SlugConverter, "placeslug")
 urlpatterns = i18n_patterns(
     path("", views.home, name="home"),
     path("places/", views.places, name="places"),
+    path("search/", search_views.search_page, name="search"),
     path("services/<uuid:service_id>/", views.service_detail, name="service"),
     path("us/", views.states, name="states"),
     path("us/<placeslug:state>/", views.state, name="state"),
@@ -34,6 +36,8 @@ urlpatterns = i18n_patterns(
     prefix_default_language=False,
 )
 urlpatterns += [
+    # The API speaks JSON, the same in every language.
+    path("api/", include("waypost.api.urls")),
     path(
         "sitemap.xml",
         sitemap_views.index,

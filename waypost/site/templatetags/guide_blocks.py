@@ -11,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 from typing import Any
+from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from waypost.guides.services import REPEALED_AFTER, Answer, Block, Item
 from waypost.laws.models import Law, LawStatement
+from waypost.localize import language_prefix
 from waypost.places.models import Place
 from waypost.site.templatetags.evidence import _evidence, render_service_item, short_day
 from waypost.translations.services import ENGLISH, Localizer
@@ -180,6 +183,17 @@ def items_html(context: dict[str, Any], kind: str, items: list[Item], place: Pla
     return mark_safe(render_items(kind, items, place, _loc(context)))
 
 
+def _search_link(block: Block, place: Place) -> str:
+    """The directory search for this block's categories around the place, to see more."""
+    params = [("near", place.path), ("radius", f"{settings.NEARBY_RADIUS_MI:g}")]
+    params += [("category", code) for code in block.categories]
+    text = _("Search the directory for more services like these near %(place)s") % {
+        "place": place.name
+    }
+    href = f"{language_prefix()}/search/?{escape(urlencode(params))}"
+    return f'<p class="more"><a href="{href}">{escape(text)}</a></p>'
+
+
 def _empty_answer(place: Place) -> str:
     text = escape(
         _(
@@ -215,6 +229,7 @@ def answer_body(
             evidence = _evidence(answer.editorial.evidence, loc)
             out.append(f'<div class="editorial">{body}<p>{evidence}</p></div>')
         out.extend(render_items(b.kind, b.items, place, loc) for b in answer.blocks if b.items)
+    out.extend(_search_link(block, place) for block in answer.blocks if block.categories)
     if answer.question.slug == REPEALED_AFTER and repealed:
         heading = escape(_("No longer in force"))
         out.append(f"<h4>{heading}</h4>{render_items('repealed', repealed, place, loc)}")
