@@ -45,7 +45,7 @@ PAGES: list[tuple[str, str, bool]] = [
     ("guide", "/us/ct/norwalk/", False),
     ("guide-es", "/es/us/ca/norwalk/", False),
     ("place-search", "/places/?q=norwalk", False),
-    ("search", "/search/?q=testing&place=us%2Fct%2Fnorwalk", True),
+    ("search", "/search/?near=06850&radius=60&category=sti-testing", True),
 ]
 
 

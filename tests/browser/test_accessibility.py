@@ -42,6 +42,9 @@ READER_PAGES: list[tuple[str, PathSpec, int]] = [
     ("bad-request", "/places/?q=%21%21%21", 400),
     ("card", "/us/ct/norwalk/card/", 200),
     ("browse-safely", "/browse-safely/", 200),
+    ("search", "/search/", 200),
+    ("search-results", "/search/?near=06850&radius=60&category=sti-testing", 200),
+    ("search-error", "/search/?near=06850&radius=9999", 400),
 ]
 EDITOR_PAGES: list[tuple[str, str, int]] = [
     ("coverage", "/coverage/", 200),
