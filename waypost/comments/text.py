@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 # Only http(s) addresses become links; the text is escaped first, so no quote or angle
 # bracket can be part of one.
-_URL = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
+_URL = re.compile(r"\bhttps?://(?:(?!&quot;|&#x27;|&lt;|&gt;)[^\s<>\"'])+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}"
 
 

@@ -44,7 +44,9 @@ EDITOR_RIGHTS: dict[str, dict[str, tuple[str, ...]]] = {
     | {"taxonomy": ("view",), "taxonomyterm": ("view",)},
     "guides": {"editorialanswer": CRUD, "placefact": CRUD},
     "reports": {"problemreport": ("view", "change")},
-    "comments": {"comment": ("view",), "reply": ("add", "view")},
+    # Changing a comment lets an editor post a reply from its page; every field of a
+    # comment is read-only there, and moderating needs the moderator's right.
+    "comments": {"comment": ("view", "change"), "reply": ("add", "view")},
 }
 MODERATOR_RIGHTS: dict[str, dict[str, tuple[str, ...]]] = {
     "comments": {"comment": ("view", "change", "moderate"), "reply": ("view",)},
