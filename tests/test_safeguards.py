@@ -134,3 +134,47 @@ def test_the_session_tables_hold_no_address() -> None:
             for c in connection.introspection.get_table_description(connection.cursor(), table)
         ]
         assert not any(name in ("ip", "ip_address", "remote_addr") for name in columns), table
+
+
+# -- CSRF under Referrer-Policy: no-referrer -------------------------------------------
+
+
+def _post_with_token(origin: str | None, fetch_site: str | None, secure: bool = False) -> int:
+    from tests.community import a_service_fact
+
+    client = Client(enforce_csrf_checks=True)
+    url = f"/report/{a_service_fact().pk}/"
+    page = client.get(url, secure=secure).content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    headers = {}
+    if origin is not None:
+        headers["HTTP_ORIGIN"] = origin
+    if fetch_site is not None:
+        headers["HTTP_SEC_FETCH_SITE"] = fetch_site
+    response = client.post(
+        url,
+        {"what_is_wrong": "x", "csrfmiddlewaretoken": token},
+        secure=secure,
+        **headers,  # type: ignore[arg-type]
+    )
+    return response.status_code
+
+
+@pytest.mark.parametrize("secure", [False, True])
+def test_a_form_posted_from_a_waypost_page_is_accepted(secure: bool, settings: Any) -> None:
+    settings.CSRF_COOKIE_SECURE = secure
+    # What a browser sends under no-referrer: Origin null, Sec-Fetch-Site same-origin.
+    assert _post_with_token("null", "same-origin", secure) == 200
+
+
+@pytest.mark.parametrize(
+    ("origin", "fetch_site"),
+    [
+        ("null", "cross-site"),
+        ("null", "same-site"),
+        ("null", None),
+        ("https://evil.example", "cross-site"),
+    ],
+)
+def test_a_form_posted_from_elsewhere_is_refused(origin: str, fetch_site: str | None) -> None:
+    assert _post_with_token(origin, fetch_site) == 403
