@@ -223,3 +223,49 @@ def test_erase_contacts_refuses_a_negative_period() -> None:
 
     with pytest.raises(CommandError, match="--days"):
         call_command("erase_contacts", "--days", "-1")
+
+
+# -- many comments --------------------------------------------------------------------
+
+
+def _approved(n: int) -> list[Comment]:
+    from waypost.places.models import Place
+
+    place = Place.objects.get(path="us/ct/norwalk")
+    rows = [
+        Comment(place=place, body=f"comment number {i}", status=Status.APPROVED) for i in range(n)
+    ]
+    return Comment.objects.bulk_create(rows)
+
+
+def test_a_guide_shows_its_latest_comments_and_links_to_all(client: Client) -> None:
+    _approved(12)
+    section = parse(client.get(GUIDE).content).by_id("comments")
+    shown = [a.text() for a in section.find_all("article")]
+    assert len(shown) == 10
+    assert "comment number 11" in shown[-1] and "comment number 2" in shown[0]
+    links = [a.attrs.get("href") for a in section.find_all("a")]
+    assert "/us/ct/norwalk/comments/" in links
+    assert "Read all 12 comments" in section.text()
+
+
+def test_the_comments_page_lists_every_comment_a_page_at_a_time(client: Client) -> None:
+    _approved(55)
+    first = client.get("/us/ct/norwalk/comments/")
+    assert first.status_code == 200 and not first.cookies
+    assert len(parse(first.content).by_id("comments").find_all("article")) == 50
+    assert "Page 1 of 2" in first.content.decode()
+    second = client.get("/us/ct/norwalk/comments/", {"page": "2"})
+    assert len(parse(second.content).by_id("comments").find_all("article")) == 5
+    assert client.get("/us/ct/norwalk/comments/", {"page": "3"}).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "x", "1.5", "²", "9" * 30])
+def test_a_bad_page_number_is_refused_with_a_message(client: Client, page: str) -> None:
+    response = client.get("/us/ct/norwalk/comments/", {"page": page})
+    assert response.status_code == 400
+    assert "is not a page number" in parse(response.content).by_id("error-page").text()
+
+
+def test_the_comments_page_of_an_unknown_guide_is_not_found(client: Client) -> None:
+    assert client.get("/us/ct/no-such-city/comments/").status_code == 404

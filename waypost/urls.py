@@ -33,6 +33,11 @@ urlpatterns = [
         comment_views.comment,
         name="comment",
     ),
+    path(
+        "us/<placeslug:state>/<placeslug:city>/comments/",
+        comment_views.comments,
+        name="comments",
+    ),
     path("report/<int:fact_id>/", report_views.report, name="report"),
     path("coverage/", views.coverage, name="coverage"),
     path(

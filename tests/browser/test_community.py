@@ -121,18 +121,25 @@ def test_no_payload_runs_on_the_guide_even_without_the_csp(
     watch = Watch(context)
     page = context.new_page()
     page.goto(site_url + XSS_GUIDE, wait_until="networkidle")
-    comments = page.locator("#comments article.comment")
-    assert comments.count() == xss_data["comments"]
-    text = page.inner_text("#comments")
+    assert page.locator("#comments article.comment").count() == 10  # the latest
+    watch.assert_nothing_ran(page, reader_page=True)
+    # Reported facts read as disputed at once.
+    assert "a reader reported this may be out of date" in page.inner_text("main")
+    # Every comment, on the guide's comments pages.
+    seen = 0
+    text = ""
+    for number in (1, 2):
+        page.goto(f"{site_url}{XSS_GUIDE}comments/?page={number}", wait_until="networkidle")
+        seen += page.locator("#comments article.comment").count()
+        text += page.inner_text("#comments")
+        watch.assert_nothing_ran(page, reader_page=True)
+    assert seen == xss_data["comments"]
     for payload in (
         "<script>alert(1)</script>",
         "<img src=x onerror=alert(1)>",
         "javascript:alert(1)",
     ):
         assert payload in text  # shown as the words typed, not as markup
-    watch.assert_nothing_ran(page, reader_page=True)
-    # Reported facts read as disputed at once.
-    assert "a reader reported this may be out of date" in page.inner_text("main")
     context.close()
 
 
@@ -142,8 +149,9 @@ def test_no_payload_runs_with_the_csp_either(
     context = browser.new_context()
     watch = Watch(context)
     page = context.new_page()
-    page.goto(site_url + XSS_GUIDE, wait_until="networkidle")
-    watch.assert_nothing_ran(page, reader_page=True)
+    for path in (XSS_GUIDE, XSS_GUIDE + "comments/", XSS_GUIDE + "comments/?page=2"):
+        page.goto(site_url + path, wait_until="networkidle")
+        watch.assert_nothing_ran(page, reader_page=True)
     context.close()
 
 

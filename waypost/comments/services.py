@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -28,9 +29,33 @@ def moderate(comments: list[Comment], status: Status, by: str) -> int:
     return len(comments)
 
 
-def published_for(place: Place) -> list[Comment]:
-    comments = list(Comment.objects.published().filter(place=place).prefetch_related("replies"))
-    return comments
+# A guide shows its latest comments only, so a busy guide stays light; the rest are on
+# the guide's comments page.
+ON_GUIDE = 10
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class CommentList:
+    comments: list[Comment]
+    total: int
+
+
+def published_for(place: Place, limit: int = ON_GUIDE) -> CommentList:
+    """The latest approved comments, oldest first, with how many there are in all."""
+    published = Comment.objects.published().filter(place=place)
+    latest = list(published.order_by("-created_at", "-id").prefetch_related("replies")[:limit])
+    latest.reverse()
+    return CommentList(latest, published.count())
+
+
+def published_page(place: Place, page: int) -> tuple[list[Comment], int]:
+    """One page of every approved comment, oldest first, and the number of pages."""
+    published = Comment.objects.published().filter(place=place)
+    pages = max(1, -(-published.count() // PER_PAGE))
+    start = (page - 1) * PER_PAGE
+    ordered = published.order_by("created_at", "id").prefetch_related("replies")
+    return list(ordered[start : start + PER_PAGE]), pages
 
 
 def reply(comment: Comment, body: str, author: User | None) -> Reply:
