@@ -36,6 +36,7 @@ ACCESS: list[tuple[str, tuple[int, int, int, int]]] = [
     ("/us/ct/norwalk/", (200, 200, 200, 200)),
     ("/us/ct/norwalk/comment/", (200, 200, 200, 200)),
     ("/report/{fact}/", (200, 200, 200, 200)),
+    ("/us/ct/norwalk/comments/", (200, 200, 200, 200)),
     ("/editors/", (LOGIN, 200, 200, 200)),
     ("/editors/queue/", (LOGIN, 200, 403, 200)),
     ("/editors/queue/?place=us/ct/norwalk", (LOGIN, 200, 403, 200)),
@@ -66,6 +67,23 @@ def test_who_may_open_each_page(
     assert response.status_code == expected[ROLES.index(role)], (role, url)
     if response.status_code == LOGIN:
         assert response["Location"].startswith("/editors/login/")
+
+
+@pytest.mark.parametrize(
+    ("role", "links"),
+    [
+        ("editor", ["/editors/queue/", "/editors/comments/comment/", "status=disputed"]),
+        ("moderator", ["/editors/comments/comment/"]),
+        ("admin", ["/editors/queue/", "/editors/comments/comment/", "status=due"]),
+    ],
+)
+def test_the_workspace_opens_on_each_roles_tasks(as_role: Any, role: str, links: list[str]) -> None:
+    page = as_role(role).get("/editors/").content.decode()
+    tasks = page.split('id="workspace-tasks"', 1)[1].split("</div>", 1)[0]
+    for link in links:
+        assert link in tasks
+    if role == "moderator":
+        assert "/editors/queue/" not in tasks
 
 
 def test_the_roles_have_what_they_need_and_no_more(staff: dict[str, Any]) -> None:

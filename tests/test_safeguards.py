@@ -178,3 +178,11 @@ def test_a_form_posted_from_a_waypost_page_is_accepted(secure: bool, settings: A
 )
 def test_a_form_posted_from_elsewhere_is_refused(origin: str, fetch_site: str | None) -> None:
     assert _post_with_token(origin, fetch_site) == 403
+
+
+def test_old_failures_of_unlocked_names_are_forgotten(client: Client, editor: User) -> None:
+    LoginFailure.objects.create(
+        username="guessed-name", failures=1, first_failed_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    )
+    sign_in(client, "wrong")
+    assert list(LoginFailure.objects.values_list("username", flat=True)) == ["sam"]

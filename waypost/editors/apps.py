@@ -17,5 +17,6 @@ class EditorsConfig(AppConfig):
         admin.site.site_title = "Waypost editors"
         admin.site.index_title = "Editors' workspace"
         admin.site.login_form = LockoutAdminLoginForm
+        admin.site.index_template = "editors/admin_index.html"
         # After every migrate (make run, tests, deploys) the roles exist with their rights.
         post_migrate.connect(ensure_roles, sender=self)

@@ -32,6 +32,10 @@ def locked_until(username: str) -> dt.datetime | None:
 def note_failure(username: str) -> None:
     now = timezone.now()
     window = dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    # Names tried once and long ago are forgotten, so guessed names do not pile up.
+    LoginFailure.objects.filter(
+        first_failed_at__lt=now - dt.timedelta(days=1), locked_until__isnull=True
+    ).delete()
     row, _ = LoginFailure.objects.get_or_create(
         username=_key(username), defaults={"first_failed_at": now}
     )
