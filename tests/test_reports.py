@@ -210,3 +210,15 @@ def test_report_contacts_are_erased_30_days_after_closing() -> None:
     call_command("erase_contacts")
     contacts = dict(ProblemReport.objects.values_list("pk", "contact"))
     assert contacts == {old.pk: "", recent.pk: "new@example.org", still_open.pk: "open@example.org"}
+
+
+def test_a_services_report_page_links_each_of_its_numbers(client: Client) -> None:
+    fact = a_phone_fact()
+    service = fact.phone.service
+    page = client.get(f"/report/{service.fact_id}/").content.decode()
+    assert f'href="/report/{fact.pk}/"' in page and fact.phone.number in page
+    # Reporting the number disputes the number on the guide, not its whole service.
+    send(client, fact)
+    html = client.get(GUIDE).content.decode()
+    assert "a reader reported" in mark_of(html, fact.pk)
+    assert "a reader reported" not in mark_of(html, service.fact_id)

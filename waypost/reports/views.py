@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from waypost.directory.models import Phone
 from waypost.evidence.models import Fact
 from waypost.reports.forms import ReportForm
 from waypost.reports.services import file_report
@@ -37,4 +38,10 @@ def report(request: HttpRequest, fact_id: int) -> HttpResponse:
                 )
             return render(request, "reports/thanks.html", {"fact": fact})
     status = 400 if form.errors else 200
-    return render(request, "reports/report.html", {"fact": fact, "form": form}, status=status)
+    context = {"fact": fact, "form": form, "phones": _phones_of(fact)}
+    return render(request, "reports/report.html", context, status=status)
+
+
+def _phones_of(fact: Fact) -> list[Phone]:
+    """A service's numbers, each with its own report page (a guide links the service only)."""
+    return list(Phone.objects.filter(service__fact=fact).select_related("fact"))
