@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -114,8 +115,10 @@ def _can_check(request: HttpRequest) -> bool:
     return request.user.has_perm("evidence.add_check")
 
 
+@transaction.atomic
 def apply_check(request: HttpRequest, facts: list[Fact], form: CheckForm) -> int:
-    """Record the check on each fact; open problems on a fact are closed by it when asked."""
+    """Record the check on each fact (all or none); open problems on a fact are closed by
+    it when asked."""
     data = form.cleaned_data
     by = request.user.get_username()
     common: dict[str, Any] = {
