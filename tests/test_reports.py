@@ -52,7 +52,8 @@ def test_the_report_page_names_the_fact_and_sets_only_the_form_cookie(client: Cl
     response = client.get(f"/report/{fact.pk}/")
     assert response.status_code == 200
     text = response.content.decode()
-    assert fact.label in text
+    phone = fact.phone
+    assert f"{phone.service.name}: Call {phone.number}" in text
     assert "(required)" in text and "(optional)" in text
     assert "never published" in text
     assert list(response.cookies) == ["csrftoken"]
@@ -222,3 +223,12 @@ def test_a_services_report_page_links_each_of_its_numbers(client: Client) -> Non
     html = client.get(GUIDE).content.decode()
     assert "a reader reported" in mark_of(html, fact.pk)
     assert "a reader reported" not in mark_of(html, service.fact_id)
+
+
+def test_the_report_page_names_a_law_as_readers_saw_it(client: Client) -> None:
+    from waypost.laws.models import LawStatement
+
+    statement = LawStatement.objects.filter(law__jurisdiction__path="us/ct").first()
+    assert statement is not None
+    page = client.get(f"/report/{statement.fact_id}/").content.decode()
+    assert statement.law.title in page and "Connecticut" in page

@@ -46,7 +46,9 @@ def published_for(place: Place, limit: int = ON_GUIDE) -> CommentList:
     published = Comment.objects.published().filter(place=place)
     latest = list(published.order_by("-created_at", "-id").prefetch_related("replies")[:limit])
     latest.reverse()
-    return CommentList(latest, published.count())
+    # Most guides have few comments: count them only when the page is full.
+    total = published.count() if len(latest) == limit else len(latest)
+    return CommentList(latest, total)
 
 
 def published_page(place: Place, page: int) -> tuple[list[Comment], int]:

@@ -20,12 +20,13 @@ from django.utils.safestring import SafeString
 
 from waypost.directory.models import TaxonomyTerm
 from waypost.directory.taxonomy import CATEGORY_TAXONOMY
-from waypost.editors.facts import KINDS, OWNER_RELATED, category_q, kind_q, owner_of, place_q
+from waypost.editors.facts import category_q, kind_q, place_q
 from waypost.editors.history import fact_history, history_csv
 from waypost.evidence.admin import CheckInline, CitationInline
 from waypost.evidence.forms import CheckForm
 from waypost.evidence.models import Fact, Source, Status
 from waypost.evidence.services import record_check
+from waypost.guides.owners import KINDS, OWNER_RELATED, owner_of
 from waypost.places.models import Place, PlaceKind
 from waypost.reports.models import State
 from waypost.reports.services import resolve

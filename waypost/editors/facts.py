@@ -1,60 +1,11 @@
-"""What a fact is about, for editors: its kind, its record, the places it belongs to."""
+"""Filters of the editors' fact lists: by kind, by place, by service category."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from waypost.directory.taxonomy import category_codes_with_descendants
-from waypost.evidence.models import Fact
-
-# The reverse one-to-one name of each kind of record that owns a fact, with its label.
-KINDS: dict[str, str] = {
-    "law_statement": "Law",
-    "law_change": "Law change",
-    "program": "Program",
-    "place_fact": "Place fact",
-    "answer": "Editorial answer",
-    "service": "Service",
-    "phone": "Phone number",
-}
-
-OWNER_RELATED = [
-    "law_statement__law__jurisdiction",
-    "law_change__jurisdiction",
-    "program__jurisdiction",
-    "place_fact__place",
-    "answer__place",
-    "service__organization",
-    "phone__service",
-]
-
-
-def with_owners(facts: QuerySet[Fact]) -> QuerySet[Fact]:
-    return facts.select_related(*OWNER_RELATED)
-
-
-@dataclass(frozen=True)
-class Owner:
-    kind: str
-    obj: Any
-
-    @property
-    def label(self) -> str:
-        return KINDS[self.kind]
-
-
-def owner_of(fact: Fact) -> Owner | None:
-    for kind in KINDS:
-        try:
-            obj = getattr(fact, kind)
-        except Exception:
-            continue
-        if obj is not None:
-            return Owner(kind, obj)
-    return None
+from waypost.guides.owners import KINDS
 
 
 def kind_q(kind: str) -> Q:

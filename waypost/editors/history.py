@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from waypost.editors.facts import KINDS, owner_of
 from waypost.evidence.models import Citation, Fact
+from waypost.guides.owners import KINDS, owner_of
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Q
 
-from waypost.editors.facts import Owner, owner_of, place_q, with_owners
+from waypost.editors.facts import place_q
 from waypost.editors.reach import Reach
 from waypost.evidence.models import Fact, Outcome, Status
+from waypost.guides.owners import Owner, owner_of, with_owners
 from waypost.guides.services import compose_guide
 from waypost.places.models import Place, PlaceKind
 from waypost.reports.models import State

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from waypost.directory.models import Phone
 from waypost.evidence.models import Fact
+from waypost.guides.owners import describe, with_owners
 from waypost.reports.forms import ReportForm
 from waypost.reports.services import file_report
 from waypost.safeguards.decorators import limit_body
@@ -19,7 +20,9 @@ from waypost.safeguards.views import too_many
 @require_http_methods(["GET", "HEAD", "POST"])
 @limit_body
 def report(request: HttpRequest, fact_id: int) -> HttpResponse:
-    fact = Fact.objects.filter(pk=fact_id).prefetch_related("citations__source").first()
+    fact = (
+        with_owners(Fact.objects.filter(pk=fact_id)).prefetch_related("citations__source").first()
+    )
     # A fact without a source is never shown, so there is nothing a reader could report.
     if fact is None or not fact.citations.all():
         raise Http404("No such fact")
@@ -38,7 +41,12 @@ def report(request: HttpRequest, fact_id: int) -> HttpResponse:
                 )
             return render(request, "reports/thanks.html", {"fact": fact})
     status = 400 if form.errors else 200
-    context = {"fact": fact, "form": form, "phones": _phones_of(fact)}
+    context = {
+        "fact": fact,
+        "described": describe(fact),
+        "form": form,
+        "phones": _phones_of(fact),
+    }
     return render(request, "reports/report.html", context, status=status)
 
 
