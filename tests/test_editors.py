@@ -508,3 +508,15 @@ def test_add_staff_creates_an_account_with_its_role(monkeypatch: Any) -> None:
     with pytest.raises(CommandError, match="12 characters"):
         call_command("add_staff", "dana", "--role", "editor")
     assert not User.objects.filter(username="dana").exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_anyone_may_comment_and_report_and_it_is_held(as_role: Any, role: str) -> None:
+    client = as_role(role)
+    fact = a_service_fact()
+    assert client.post("/us/ct/norwalk/comment/", {"body": f"from {role}"}).status_code == 200
+    assert client.post(f"/report/{fact.pk}/", {"what_is_wrong": f"from {role}"}).status_code == 200
+    comment = Comment.objects.get(body=f"from {role}")
+    assert comment.status == CommentStatus.HELD  # staff comments are moderated too
+    fact.refresh_from_db()
+    assert fact.open_disputes == 1
