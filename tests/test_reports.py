@@ -57,6 +57,8 @@ def test_the_report_page_names_the_fact_and_sets_only_the_form_cookie(client: Cl
     assert "(required)" in text and "(optional)" in text
     assert "never published" in text
     assert list(response.cookies) == ["csrftoken"]
+    # No link to the page itself.
+    assert f'href="/report/{fact.pk}/"' not in text
     # A browser session cookie: gone when the browser closes.
     assert not response.cookies["csrftoken"]["max-age"]
 
