@@ -17,6 +17,7 @@ from waypost.comments.models import Comment, Reply
 from waypost.comments.models import Status as CommentStatus
 from waypost.evidence.models import Check, Fact, Outcome, Status
 from waypost.evidence.services import record_check
+from waypost.guides.owners import KINDS
 from waypost.places.models import Place
 from waypost.reports.models import State
 from waypost.reports.services import file_report
@@ -520,3 +521,12 @@ def test_anyone_may_comment_and_report_and_it_is_held(as_role: Any, role: str) -
     assert comment.status == CommentStatus.HELD  # staff comments are moderated too
     fact.refresh_from_db()
     assert fact.open_disputes == 1
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_the_record_of_every_kind_of_fact_opens(as_role: Any, kind: str) -> None:
+    fact = Fact.objects.filter(**{f"{kind}__isnull": False}).first()
+    assert fact is not None, kind
+    response = as_role("editor").get(f"/editors/evidence/fact/{fact.pk}/change/")
+    assert response.status_code == 200
+    assert 'class="fact-history"' in response.content.decode()

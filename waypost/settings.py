@@ -145,8 +145,8 @@ LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 # Readers' comments and problem reports per client per hour; the client is known only by a
 # hash of its address with a random salt replaced every day.
-COMMENTS_PER_HOUR = int(os.environ.get("COMMENTS_PER_HOUR", "5"))
-REPORTS_PER_HOUR = int(os.environ.get("REPORTS_PER_HOUR", "10"))
+COMMENTS_PER_HOUR = int(os.environ.get("COMMENTS_PER_HOUR", "10"))
+REPORTS_PER_HOUR = int(os.environ.get("REPORTS_PER_HOUR", "20"))
 # E-mail addresses and contacts readers leave are erased this many days after moderation.
 CONTACT_RETENTION_DAYS = int(os.environ.get("CONTACT_RETENTION_DAYS", "30"))
 # The link checker introduces itself with this user agent.

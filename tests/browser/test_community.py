@@ -208,3 +208,45 @@ def test_only_a_form_page_sets_a_cookie_and_it_ends_with_the_session(
     assert [c["name"] for c in cookies] == ["csrftoken"]
     assert cookies[0]["expires"] == -1  # a session cookie
     assert cookies[0]["sameSite"] == "Strict" and cookies[0]["httpOnly"]
+
+
+def test_an_editor_resolves_a_readers_report_with_a_check(site_url: str, browser: Browser) -> None:
+    reader = browser.new_context()
+    page = reader.new_page()
+    page.goto(site_url + "/us/tx/")
+    link = page.locator("#laws a.rp").first
+    report_url = link.get_attribute("href")
+    assert report_url
+    link.click()
+    page.fill("#id_what_is_wrong", "The penalty changed this year.")
+    page.click("form.reader-form button[type=submit]")
+    page.wait_for_selector("#sent")
+    page.goto(site_url + "/us/tx/")
+    mark = page.locator(f"#laws a.rp[href='{report_url}'] >> xpath=..")
+    assert "a reader reported this may be out of date" in mark.inner_text()
+    reader.close()
+
+    editor = browser.new_context()
+    page = editor.new_page()
+    sign_in(page, site_url, "editor")
+    page.goto(site_url + "/editors/reports/problemreport/?q=penalty+changed+this+year")
+    page.check("input[name=_selected_action]")
+    page.select_option("select[name=action]", "resolve_with_check")
+    page.click("button[name=index]")
+    page.select_option("#id_method", "source page")
+    page.select_option("#id_outcome", "confirmed")
+    page.fill("#id_note", "The statute text is unchanged.")
+    page.click("input[type=submit][value='Resolve and record the check']")
+    assert "1 reports resolved; 1 facts checked" in page.inner_text("ul.messagelist")
+    fact_id = report_url.strip("/").split("/")[-1]
+    page.goto(f"{site_url}/editors/evidence/fact/{fact_id}/change/")
+    history = page.inner_text(".fact-history")
+    assert "editor1" in history and "a reader" in history
+    editor.close()
+
+    reader = browser.new_context()
+    page = reader.new_page()
+    page.goto(site_url + "/us/tx/")
+    mark = page.locator(f"#laws a.rp[href='{report_url}'] >> xpath=..")
+    assert "checked on" in mark.inner_text()
+    reader.close()

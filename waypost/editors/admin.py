@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -252,8 +252,14 @@ class FactAdmin(admin.ModelAdmin):
         owner = owner_of(obj)
         if owner is None:
             return "—"
-        meta = owner.obj._meta
-        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[owner.obj.pk])
+        # A law statement is edited on its law's page; a phone on its service's.
+        target = {"law_statement": "law", "phone": "service"}.get(owner.kind)
+        record = getattr(owner.obj, target) if target else owner.obj
+        meta = record._meta
+        try:
+            url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk])
+        except NoReverseMatch:
+            return f"{owner.label}: {owner.obj}"
         return format_html('{}: <a href="{}">{}</a>', owner.label, url, str(owner.obj))
 
     @admin.display(description="history (newest first)")
