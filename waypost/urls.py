@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from waypost.comments import views as comment_views
 from waypost.editors import views as editor_views
 from waypost.reports import views as report_views
+from waypost.search import views as search_views
 from waypost.site import views
 from waypost.site.sitemaps import SITEMAPS
 
@@ -24,6 +25,8 @@ register_converter(SlugConverter, "placeslug")
 urlpatterns = [
     path("", views.home, name="home"),
     path("places/", views.places, name="places"),
+    path("search/", search_views.search_page, name="search"),
+    path("api/", include("waypost.api.urls")),
     path("services/<uuid:service_id>/", views.service_detail, name="service"),
     path("us/", views.states, name="states"),
     path("us/<placeslug:state>/", views.state, name="state"),
