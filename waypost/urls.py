@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, register_converter
 
+from waypost.comments import views as comment_views
+from waypost.editors import views as editor_views
+from waypost.reports import views as report_views
 from waypost.search import views as search_views
 from waypost.site import views
 from waypost.site.sitemaps import SITEMAPS
@@ -28,6 +31,17 @@ urlpatterns = [
     path("us/", views.states, name="states"),
     path("us/<placeslug:state>/", views.state, name="state"),
     path("us/<placeslug:state>/<placeslug:city>/", views.guide, name="guide"),
+    path(
+        "us/<placeslug:state>/<placeslug:city>/comment/",
+        comment_views.comment,
+        name="comment",
+    ),
+    path(
+        "us/<placeslug:state>/<placeslug:city>/comments/",
+        comment_views.comments,
+        name="comments",
+    ),
+    path("report/<int:fact_id>/", report_views.report, name="report"),
     path("coverage/", views.coverage, name="coverage"),
     path(
         "sitemap.xml",
@@ -41,6 +55,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
+    path("editors/queue/", editor_views.recheck_queue, name="recheck-queue"),
     path("editors/", admin.site.urls),
 ]
 

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from waypost.comments.services import published_for
 from waypost.directory.models import Service
 from waypost.directory.services import hotlines_for
 from waypost.guides.coverage import (
@@ -82,6 +83,7 @@ def guide(request: HttpRequest, state: str, city: str) -> HttpResponse:
         "place": place,
         "is_today": on == dt.date.today(),
         "json_ld": faq_json_ld_text(composed),
+        "comments": published_for(place),
     }
     return render(request, "site/guide.html", context)
 

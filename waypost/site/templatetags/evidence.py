@@ -12,6 +12,7 @@ from html import escape
 from django import template
 from django.utils.dateformat import time_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from waypost.evidence.models import Status
 from waypost.guides.citations import Evidence
@@ -31,14 +32,29 @@ def _evidence(ev: Evidence) -> str:
         said = f"checked on {day}"
     elif ev.status == Status.DUE:
         said = f"last checked {day}, due for a re-check"
+    elif ev.reported:
+        said = str(_READER_REPORTED)
     elif ev.status == Status.DISPUTED:
-        said = (
-            "<strong>Disputed:</strong> a reader or a check says this may be wrong; we are checking"
-        )
+        said = str(_CHECK_CONFLICT)
     else:
-        said = "<strong>Unchecked:</strong> not confirmed, treat with care"
+        said = str(_UNCHECKED)
     note = f" · <em>{escape(ev.note)}</em>" if ev.note else ""
-    return f'<span class="ev ev-{ev.status}">{_refs(ev)} {said}{note}</span>'
+    return f'<span class="ev ev-{ev.status}">{_refs(ev)} {said}{note}{_report_link(ev)}</span>'
+
+
+_READER_REPORTED = _(
+    "<strong>Disputed:</strong> a reader reported this may be out of date; we are checking"
+)
+_CHECK_CONFLICT = _("<strong>Disputed:</strong> a check found this may be wrong; we are checking")
+_UNCHECKED = _("<strong>Unchecked:</strong> not confirmed, treat with care")
+_REPORT = _("Report a problem")
+
+
+def _report_link(ev: Evidence) -> str:
+    """A plain link to the fact's report page: one small link, no form, on every fact."""
+    if not ev.fact_id:
+        return ""
+    return f' · <a class="rp" href="/report/{ev.fact_id}/">{_REPORT}</a>'
 
 
 @register.simple_tag
@@ -110,7 +126,7 @@ def render_service_item(item: Item, place: Place, compact: bool = False) -> str:
             extra = " (español)" if number.language == "es" else ""
             if number.description:
                 extra += f" ({escape(number.description)})"
-            if phone.evidence == item.evidence:
+            if phone.evidence.reads_as(item.evidence):
                 mark = f'<span class="ev">{_refs(phone.evidence)}</span>'
             else:
                 mark = _evidence(phone.evidence)
