@@ -3,6 +3,9 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, register_converter
 
+from waypost.comments import views as comment_views
+from waypost.editors import views as editor_views
+from waypost.reports import views as report_views
 from waypost.search import views as search_views
 from waypost.site import views
 from waypost.site.sitemaps import SITEMAPS
@@ -32,6 +35,17 @@ urlpatterns = i18n_patterns(
     path("us/<placeslug:state>/<placeslug:city>/card/", views.card, name="card"),
     path("us/<placeslug:state>/<placeslug:city>/card.pdf", views.card_pdf, name="card-pdf"),
     path("browse-safely/", views.browse_safely, name="browse-safely"),
+    path(
+        "us/<placeslug:state>/<placeslug:city>/comment/",
+        comment_views.comment,
+        name="comment",
+    ),
+    path(
+        "us/<placeslug:state>/<placeslug:city>/comments/",
+        comment_views.comments,
+        name="comments",
+    ),
+    path("report/<int:fact_id>/", report_views.report, name="report"),
     path("coverage/", views.coverage, name="coverage"),
     prefix_default_language=False,
 )
@@ -50,6 +64,7 @@ urlpatterns += [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
+    path("editors/queue/", editor_views.recheck_queue, name="recheck-queue"),
     path("editors/", admin.site.urls),
 ]
 

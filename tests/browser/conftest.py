@@ -36,9 +36,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SERVER_START_TIMEOUT_S = 30.0
-# A staff account in the browser server's own database, for the editors' pages.
-EDITOR_USERNAME = "editor"
-EDITOR_PASSWORD = "a-long-test-password-for-editors"
+# Staff accounts made in the browser tests' own database: editor1, moderator1, admin1.
+STAFF_ROLES = ("editor", "moderator", "admin")
+STAFF_PASSWORD = "browser-tests-only-password"
 NEUTRAL_TITLE = "Weather"
 NEUTRAL_PAGE = (
     "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Weather</title></head>"
@@ -89,6 +89,9 @@ def _server_env(var_dir: Path, quick_exit: str) -> dict[str, str]:
             "DEBUG": "false",
             "QUICK_EXIT_URL": quick_exit,
             "PYTHONUNBUFFERED": "1",
+            # One browser sends many comments and reports from 127.0.0.1 in a minute.
+            "COMMENTS_PER_HOUR": "1000",
+            "REPORTS_PER_HOUR": "1000",
         }
     )
     return env
@@ -134,15 +137,10 @@ def site_url(quick_exit_url: str) -> Iterator[str]:
     try:
         _manage(env, "migrate", "--noinput", "-v0")
         _manage(env, "load_demo")
-        _manage(
-            {**env, "DJANGO_SUPERUSER_PASSWORD": EDITOR_PASSWORD},
-            "createsuperuser",
-            "--noinput",
-            "--username",
-            EDITOR_USERNAME,
-            "--email",
-            "editor@example.org",
-        )
+        for role in STAFF_ROLES:
+            _manage(
+                {**env, "WAYPOST_PASSWORD": STAFF_PASSWORD}, "add_staff", f"{role}1", "--role", role
+            )
         _manage(env, "collectstatic", "--noinput", "-v0")
         port = _free_port()
         with log.open("wb") as log_file:
@@ -196,6 +194,15 @@ def page(context: BrowserContext) -> Page:
     return context.new_page()
 
 
+def sign_in(page: Page, site_url: str, role: str) -> None:
+    """Sign a page's context in to the editors' workspace as a role's account."""
+    page.goto(site_url + "/editors/login/?next=/editors/")
+    page.fill("#id_username", f"{role}1")
+    page.fill("#id_password", STAFF_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(site_url + "/editors/")
+
+
 @pytest.fixture
 def no_js_page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(java_script_enabled=False)
@@ -209,8 +216,8 @@ def editor_page(browser: Browser, site_url: str) -> Iterator[Page]:
     context = browser.new_context()
     page = context.new_page()
     page.goto(site_url + "/editors/login/")
-    page.fill("#id_username", EDITOR_USERNAME)
-    page.fill("#id_password", EDITOR_PASSWORD)
+    page.fill("#id_username", "admin1")
+    page.fill("#id_password", STAFF_PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url(site_url + "/editors/")
     yield page

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from waypost.comments.services import published_for
 from waypost.directory.models import Service
 from waypost.directory.services import hotlines_for
 from waypost.guides.card import compose_card
@@ -92,6 +93,7 @@ def guide(request: HttpRequest, state: str, city: str) -> HttpResponse:
         "place": place,
         "is_today": on == dt.date.today(),
         "json_ld": faq_json_ld_text(composed),
+        "comments": published_for(place),
     }
     return render(request, "site/guide.html", context)
 

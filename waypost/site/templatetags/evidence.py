@@ -15,10 +15,12 @@ from django.utils.dateformat import time_format
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from waypost.evidence.models import Status
 from waypost.guides.citations import Evidence
 from waypost.guides.services import Item
+from waypost.localize import language_prefix
 from waypost.places.models import Place
 from waypost.translations.services import ENGLISH, Localizer
 
@@ -40,17 +42,31 @@ def _evidence(ev: Evidence, loc: Localizer = ENGLISH) -> str:
         said = escape(_("checked on %(day)s") % {"day": day})
     elif ev.status == Status.DUE:
         said = escape(_("last checked %(day)s, due for a re-check") % {"day": day})
+    elif ev.reported:
+        said = str(_READER_REPORTED)
     elif ev.status == Status.DISPUTED:
-        said = "<strong>{}</strong> {}".format(
-            escape(_("Disputed:")),
-            escape(_("a reader or a check says this may be wrong; we are checking")),
-        )
+        said = str(_CHECK_CONFLICT)
     else:
-        said = "<strong>{}</strong> {}".format(
-            escape(_("Unchecked:")), escape(_("not confirmed, treat with care"))
-        )
+        said = str(_UNCHECKED)
     note = f" · <em>{loc.html(ev.note)}</em>" if ev.note else ""
-    return f'<span class="ev ev-{ev.status}">{_refs(ev)} {said}{note}</span>'
+    return f'<span class="ev ev-{ev.status}">{_refs(ev)} {said}{note}{_report_link(ev)}</span>'
+
+
+_READER_REPORTED = gettext_lazy(
+    "<strong>Disputed:</strong> a reader reported this may be out of date; we are checking"
+)
+_CHECK_CONFLICT = gettext_lazy(
+    "<strong>Disputed:</strong> a check found this may be wrong; we are checking"
+)
+_UNCHECKED = gettext_lazy("<strong>Unchecked:</strong> not confirmed, treat with care")
+_REPORT = gettext_lazy("Report a problem")
+
+
+def _report_link(ev: Evidence) -> str:
+    """A plain link to the fact's report page: one small link, no form, on every fact."""
+    if not ev.fact_id:
+        return ""
+    return f' · <a class="rp" href="{language_prefix()}/report/{ev.fact_id}/">{_REPORT}</a>'
 
 
 @register.simple_tag
@@ -139,7 +155,7 @@ def render_service_item(item: Item, place: Place, loc: Localizer, compact: bool 
             extra = " (español)" if number.language == "es" else ""
             if number.description:
                 extra += f" ({loc.html(number.description)})"
-            if phone.evidence == item.evidence:
+            if phone.evidence.reads_as(item.evidence):
                 mark = f'<span class="ev">{_refs(phone.evidence)}</span>'
             else:
                 mark = _evidence(phone.evidence, loc)
