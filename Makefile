@@ -67,8 +67,7 @@ bench: install
 
 # Lighthouse (mobile) on home, a guide and the other pages listed in bench/audit.py,
 # served by a real server on 127.0.0.1; scores and byte weights in var/audit/.
-audit: demo-data browser-deps $(NODE_STAMP)
-	$(PY) manage.py collectstatic --noinput -v0
+audit: install browser-deps $(NODE_STAMP)
 	$(PY) -m bench.audit --port $(AUDIT_PORT)
 
 clean:

@@ -28,6 +28,13 @@ def _first_service(page: Page, site_url: str) -> str:
     return href
 
 
+def _first_report_form(page: Page, site_url: str) -> str:
+    page.goto(site_url + "/us/ct/norwalk/")
+    href = page.locator("main a.rp").first.get_attribute("href")
+    assert href
+    return href
+
+
 # (label, path or a function finding the path, expected status)
 PathSpec = str | Callable[[Page, str], str]
 READER_PAGES: list[tuple[str, PathSpec, int]] = [
@@ -45,6 +52,9 @@ READER_PAGES: list[tuple[str, PathSpec, int]] = [
     ("search", "/search/", 200),
     ("search-results", "/search/?near=06850&radius=60&category=sti-testing", 200),
     ("search-error", "/search/?near=06850&radius=9999", 400),
+    ("comment-form", "/us/ct/norwalk/comment/", 200),
+    ("comments", "/us/ct/norwalk/comments/", 200),
+    ("report-form", _first_report_form, 200),
 ]
 EDITOR_PAGES: list[tuple[str, str, int]] = [
     ("coverage", "/coverage/", 200),
