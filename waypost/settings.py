@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "waypost.evidence",
     "waypost.laws",
     "waypost.directory",
+    "waypost.search",
     "waypost.guides",
     "waypost.datasets",
     "waypost.hsds",

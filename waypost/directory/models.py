@@ -69,6 +69,7 @@ class Organization(models.Model):
     uri = models.URLField(max_length=500, blank=True)
     # Kept as given: the parent may live in another directory.
     parent_organization_hsds_id = models.UUIDField(null=True, blank=True)
+    modified = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
@@ -111,6 +112,8 @@ class Service(models.Model):
         TaxonomyTerm, blank=True, related_name="attributed_services"
     )
     fact = models.OneToOneField(Fact, on_delete=models.PROTECT, related_name="service")
+    # HSDS clients ask for what changed since their last copy (modified_after).
+    modified = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["name"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models
+from django.utils import timezone
 
 from waypost.datasets.errors import DataFileError
 from waypost.directory.models import (
@@ -477,8 +478,16 @@ def _upsert(
     if not rows:
         return
     qn = connection.ops.quote_name
-    given = set().union(*(r.keys() for r in rows))
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # auto_now fields (when a record last changed) are stamped as Django's save() would.
+    now = timezone.now()
+    stamped = {f.attname for f in fields if getattr(f, "auto_now", False)}
+    stamped |= {f.attname for f in fields if getattr(f, "auto_now_add", False)}
+    if stamped:
+        rows = [{**{name: now for name in stamped}, **r} for r in rows]
+    given = set().union(*(r.keys() for r in rows)) - {
+        f.attname for f in fields if getattr(f, "auto_now_add", False)
+    }
     columns = ", ".join(qn(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"

@@ -1,0 +1,577 @@
+"""Directory search: services near a place, filtered, ranked, paginated.
+
+The entry point for pages, the JSON API and the benchmark:
+
+    query = SearchQuery.from_params(request.GET)   # raises BadSearch(field, message)
+    page = search(query)                           # raises BadSearch for unknown values
+
+`from_params` checks the shape of every parameter; `search` resolves names against the
+database (the place, categories, attributes) and reports unknown ones the same way.
+
+How a search runs (one SQL statement for the matching page and the total):
+service-at-location rows whose location lies in the circle's bounding box (an index range on
+latitude, longitude) → exact great-circle distance in SQL → filters as EXISTS subqueries on
+indexed link tables → the nearest matching location of each service → sort and page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+from django.db import connection
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from waypost.directory.models import Location, Phone, Service, TaxonomyTerm
+from waypost.directory.taxonomy import ATTRIBUTE_TAXONOMY
+from waypost.places.geo import EARTH_RADIUS_MI, bounding_box
+from waypost.places.models import Place, ZipCode
+from waypost.places.services import BadQuery, find_places
+from waypost.search import fulltext, hours
+
+DEFAULT_RADIUS_MI = 25.0
+MAX_RADIUS_MI = 500.0
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 1000
+MAX_FILTER_VALUES = 20
+MAX_TEXT = 200
+
+_COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+_ZIPLIKE = re.compile(r"^\s*\d[\d-]*\s*$")
+_CODE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LANG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
+_WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_WALL = re.compile(r"^(?P<day>[a-z]{3})[a-z]*\s+(?P<time>\d{1,2}:\d{2})$")
+
+
+class Params(Protocol):
+    """What `from_params` reads: a QueryDict, or any mapping of lists (`getlist`)."""
+
+    def getlist(self, key: str, default: Any = ...) -> list[Any]: ...
+
+
+class BadSearch(ValueError):
+    """A search parameter that cannot be used; `field` names the parameter."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A directory search, as given in a URL.
+
+    near: a place path ("us/ct/norwalk"), a place name ("Norwalk, CT"), a ZIP code
+        ("06850") or "lat,lng"; None searches everywhere (no distances).
+    radius_mi: miles from `near`, 0 < radius ≤ 500.
+    categories: category codes; a service in any of them (or in a sub-category) matches.
+    attrs: attribute codes ("free", "no-id-required"); a service must have all of them.
+    langs: language codes ("es"); a service must speak all of them ("es" also finds "es-MX").
+    open_now: open at the moment of the search, in each location's time zone.
+    open_at: open at that time: an aware datetime is an instant (like now); a naive one is a
+        wall-clock weekday and time at each location.
+    q: keywords, all of which must occur in the service's name or description.
+    page, per_page: 1-based page; per_page ≤ 1000.
+    """
+
+    near: str | None = None
+    radius_mi: float = DEFAULT_RADIUS_MI
+    categories: tuple[str, ...] = ()
+    attrs: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    open_now: bool = False
+    open_at: dt.datetime | None = None
+    q: str | None = None
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    @classmethod
+    def from_params(cls, params: Params | Mapping[str, Any]) -> SearchQuery:
+        """Read and check URL parameters; raises BadSearch naming the first bad one.
+
+        Parameters: near, radius, category (repeatable), attr (repeatable), lang
+        (repeatable), open ("now", an ISO datetime, or a weekday and time like "sat 14:00"),
+        q, page, per_page. Empty values count as absent.
+        """
+        get = _getter(params)
+        near = _text(get, "near")
+        radius = _number(get, "radius", DEFAULT_RADIUS_MI)
+        if not 0 < radius <= MAX_RADIUS_MI:
+            raise BadSearch("radius", f"Use a radius above 0 and at most {MAX_RADIUS_MI:g} miles.")
+        open_now, open_at = _open(_text(get, "open"))
+        q = _text(get, "q")
+        if q is not None:
+            try:
+                fulltext.words(q)
+            except fulltext.NoWords as exc:
+                raise BadSearch("q", str(exc)) from None
+        page = _integer(get, "page", 1)
+        if page < 1:
+            raise BadSearch("page", "Pages are numbered from 1.")
+        per_page = _integer(get, "per_page", DEFAULT_PER_PAGE)
+        if not 1 <= per_page <= MAX_PER_PAGE:
+            raise BadSearch("per_page", f"Use between 1 and {MAX_PER_PAGE} results per page.")
+        return cls(
+            near=near,
+            radius_mi=radius,
+            categories=_codes(get, "category", _CODE, "a category code like sti-testing"),
+            attrs=_codes(get, "attr", _CODE, "an attribute code like no-id-required"),
+            langs=_codes(get, "lang", _LANG, "a language code like es"),
+            open_now=open_now,
+            open_at=open_at,
+            q=q,
+            page=page,
+            per_page=per_page,
+        )
+
+    def to_params(self) -> list[tuple[str, str]]:
+        """The URL parameters that give this search back (defaults left out)."""
+        out: list[tuple[str, str]] = []
+        if self.near:
+            out.append(("near", self.near))
+        if self.radius_mi != DEFAULT_RADIUS_MI:
+            out.append(("radius", f"{self.radius_mi:g}"))
+        out += [("category", c) for c in self.categories]
+        out += [("attr", a) for a in self.attrs]
+        out += [("lang", la) for la in self.langs]
+        if self.open_now:
+            out.append(("open", "now"))
+        elif self.open_at is not None:
+            out.append(("open", self.open_at.isoformat(timespec="minutes")))
+        if self.q:
+            out.append(("q", self.q))
+        if self.page != 1:
+            out.append(("page", str(self.page)))
+        if self.per_page != DEFAULT_PER_PAGE:
+            out.append(("per_page", str(self.per_page)))
+        return out
+
+    def query_string(self, **changes: Any) -> str:
+        return urlencode(replace(self, **changes).to_params())
+
+
+@dataclass(frozen=True)
+class Origin:
+    latitude: float
+    longitude: float
+    label: str
+    place: Place | None = None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    service: Service
+    # The nearest matching location; None when searching everywhere or for a hotline.
+    location: Location | None
+    distance_mi: float | None
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: SearchQuery
+    origin: Origin | None
+    results: list[SearchResult]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+# ---- parameters ---------------------------------------------------------------------------
+
+
+def _getter(params: Params | Mapping[str, Any]) -> Any:
+    if hasattr(params, "getlist"):
+        return params.getlist
+
+    def getlist(key: str) -> list[Any]:
+        value = params.get(key) if isinstance(params, Mapping) else None
+        if value is None:
+            return []
+        return list(value) if isinstance(value, (list, tuple)) else [value]
+
+    return getlist
+
+
+def _text(get: Any, name: str) -> str | None:
+    values = [str(v).strip() for v in get(name) if str(v).strip()]
+    if not values:
+        return None
+    if len(values) > 1:
+        raise BadSearch(name, "Give this parameter once.")
+    if len(values[0]) > MAX_TEXT:
+        raise BadSearch(name, f"Use at most {MAX_TEXT} characters.")
+    return values[0]
+
+
+def _number(get: Any, name: str, default: float) -> float:
+    raw = _text(get, name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise BadSearch(name, f"{raw!r} is not a number.") from None
+    if not math.isfinite(value):
+        raise BadSearch(name, f"{raw!r} is not a number.")
+    return value
+
+
+def _integer(get: Any, name: str, default: int) -> int:
+    raw = _text(get, name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or len(raw) > 9:
+        raise BadSearch(name, f"{raw!r} is not a whole number.")
+    return int(raw)
+
+
+def _codes(get: Any, name: str, pattern: re.Pattern[str], like: str) -> tuple[str, ...]:
+    codes: list[str] = []
+    for value in get(name):
+        for part in str(value).split(","):
+            code = part.strip().lower()
+            if not code:
+                continue
+            if not pattern.match(code) or len(code) > 80:
+                raise BadSearch(name, f"{part.strip()!r} is not {like}.")
+            if code not in codes:
+                codes.append(code)
+    if len(codes) > MAX_FILTER_VALUES:
+        raise BadSearch(name, f"Give at most {MAX_FILTER_VALUES} values.")
+    return tuple(codes)
+
+
+def _open(raw: str | None) -> tuple[bool, dt.datetime | None]:
+    if raw is None:
+        return False, None
+    value = raw.lower()
+    if value == "now":
+        return True, None
+    wall = _WALL.match(value)
+    if wall:
+        if wall["day"] not in _WEEKDAYS:
+            raise BadSearch("open", f"{raw!r}: the day is one of {', '.join(_WEEKDAYS)}.")
+        try:
+            at = dt.time.fromisoformat(wall["time"].zfill(5))
+        except ValueError:
+            raise BadSearch("open", f"{raw!r}: the time is not a time of day.") from None
+        # A fixed Monday stands for "any week": only the weekday and time are used.
+        monday = dt.date(2024, 1, 1)
+        day = monday + dt.timedelta(days=_WEEKDAYS.index(wall["day"]))
+        return False, dt.datetime.combine(day, at)
+    try:
+        return False, dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise BadSearch(
+            "open",
+            f"{raw!r} is not a time: use now, a day and time like sat 14:00, "
+            "or a date and time like 2026-05-02T14:00.",
+        ) from None
+
+
+# ---- resolving names ------------------------------------------------------------------------
+
+
+def resolve_origin(near: str) -> Origin:
+    coords = _COORDS.match(near)
+    if coords:
+        lat, lng = float(coords[1]), float(coords[2])
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            raise BadSearch("near", f"{near!r}: latitude is -90 to 90, longitude -180 to 180.")
+        return Origin(lat, lng, f"{lat:.4f}, {lng:.4f}")
+    if _ZIPLIKE.match(near):
+        try:
+            matches = find_places(near)
+        except BadQuery as exc:
+            raise BadSearch("near", str(exc)) from None
+        zip_code: ZipCode | None = matches.zip_code
+        if zip_code is None:
+            raise BadSearch("near", f"We do not know the ZIP code {near.strip()}.")
+        return Origin(zip_code.latitude, zip_code.longitude, zip_code.code, zip_code.place)
+    if "/" in near:
+        path = near.strip("/").lower()
+        path = path if path.startswith("us/") or path == "us" else f"us/{path}"
+        place = Place.objects.filter(path=path).first()
+        if place is None:
+            raise BadSearch("near", f"We do not know the place {near!r}.")
+        return _place_origin(place)
+    try:
+        matches = find_places(near, limit=6)
+    except BadQuery as exc:
+        raise BadSearch("near", str(exc)) from None
+    if not matches.places:
+        raise BadSearch("near", f"We do not know a place called {near!r}.")
+    if len(matches.places) > 1:
+        names = "; ".join(p.display_name for p in matches.places[:5])
+        raise BadSearch("near", f"{near!r} could be several places ({names}): add the state.")
+    return _place_origin(matches.places[0])
+
+
+def _place_origin(place: Place) -> Origin:
+    if place.latitude is None or place.longitude is None:
+        raise BadSearch("near", f"{place.display_name} has no map point: name a city or ZIP.")
+    return Origin(place.latitude, place.longitude, place.display_name, place)
+
+
+def category_term_ids(codes: Sequence[str]) -> list[int]:
+    """Term ids for category codes and everything under them; unknown codes are errors."""
+    terms = list(
+        TaxonomyTerm.objects.exclude(taxonomy__name=ATTRIBUTE_TAXONOMY).values_list(
+            "id", "code", "parent_id"
+        )
+    )
+    children: dict[int, list[int]] = {}
+    by_code: dict[str, list[int]] = {}
+    for term_id, code, parent_id in terms:
+        by_code.setdefault(code, []).append(term_id)
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(term_id)
+    wanted: set[int] = set()
+    for code in codes:
+        if code not in by_code:
+            raise BadSearch("category", f"There is no category {code!r}.")
+        stack = list(by_code[code])
+        while stack:
+            term_id = stack.pop()
+            if term_id not in wanted:
+                wanted.add(term_id)
+                stack.extend(children.get(term_id, []))
+    return sorted(wanted)
+
+
+def attribute_term_ids(codes: Sequence[str]) -> list[int]:
+    found = dict(
+        TaxonomyTerm.objects.filter(taxonomy__name=ATTRIBUTE_TAXONOMY, code__in=codes).values_list(
+            "code", "id"
+        )
+    )
+    for code in codes:
+        if code not in found:
+            raise BadSearch("attr", f"There is no attribute {code!r}.")
+    return [found[c] for c in codes]
+
+
+# ---- the query ------------------------------------------------------------------------------
+
+
+def _distance_sql(lat: float, lng: float) -> tuple[str, list[Any]]:
+    """Haversine distance in miles from a point to location `l`."""
+    least = "LEAST" if connection.vendor == "postgresql" else "MIN"
+    sql = (
+        f"(2 * {EARTH_RADIUS_MI} * asin({least}(1.0, sqrt("
+        "power(sin(radians(l.latitude - %s) / 2), 2) + "
+        "cos(radians(%s)) * cos(radians(l.latitude)) * "
+        "power(sin(radians(l.longitude - %s) / 2), 2)))))"
+    )
+    return sql, [lat, lat, lng]
+
+
+def _filters(
+    query: SearchQuery, location_alias: str | None, now: dt.datetime
+) -> tuple[list[str], list[Any]]:
+    where: list[str] = ["s.status = 'active'"]
+    params: list[Any] = []
+    if query.categories:
+        ids = category_term_ids(query.categories)
+        marks = ", ".join(["%s"] * len(ids))
+        where.append(
+            "EXISTS (SELECT 1 FROM directory_service_categories c WHERE c.service_id = s.id "
+            f"AND c.taxonomyterm_id IN ({marks}))"
+        )
+        params += ids
+    for term_id in attribute_term_ids(query.attrs) if query.attrs else []:
+        where.append(
+            "EXISTS (SELECT 1 FROM directory_service_attributes a WHERE a.service_id = s.id "
+            "AND a.taxonomyterm_id = %s)"
+        )
+        params.append(term_id)
+    for lang in query.langs:
+        where.append(
+            "EXISTS (SELECT 1 FROM directory_servicelanguage sl WHERE sl.service_id = s.id "
+            "AND (lower(sl.code) = %s OR lower(sl.code) LIKE %s))"
+        )
+        params += [lang, f"{lang}-%"]
+    if query.open_now or query.open_at is not None:
+        instant: dt.datetime | None = now if query.open_now else None
+        wall: dt.datetime | None = None
+        if query.open_at is not None:
+            if timezone.is_aware(query.open_at):
+                instant = query.open_at
+            else:
+                wall = query.open_at
+        if location_alias is not None:
+            sql, open_params = hours.open_sql(
+                connection, location_alias, instant=instant, wall=wall
+            )
+        else:
+            inner, open_params = hours.open_sql(connection, "ol", instant=instant, wall=wall)
+            sql = (
+                "EXISTS (SELECT 1 FROM directory_serviceatlocation osal JOIN directory_location ol "
+                f"ON ol.id = osal.location_id WHERE osal.service_id = s.id AND {inner})"
+            )
+        where.append(sql)
+        params += open_params
+    return where, params
+
+
+def search(query: SearchQuery, *, now: dt.datetime | None = None) -> SearchPage:
+    """Run a search; raises BadSearch for an unknown place, category or attribute, or a page
+    past the last one."""
+    now = now or timezone.now()
+    origin = resolve_origin(query.near) if query.near else None
+    keywords = fulltext.keyword_sql(query.q) if query.q else None
+    offset = (query.page - 1) * query.per_page
+    if origin is not None:
+        rows = _near_rows(query, origin, keywords, now, offset)
+    else:
+        rows = _everywhere_rows(query, keywords, now, offset)
+    total = rows[0][3] if rows else 0
+    if not rows and query.page > 1:
+        raise BadSearch("page", _past_end(query, origin, keywords, now))
+    results = _load(rows)
+    return SearchPage(query, origin, results, total, query.page, query.per_page)
+
+
+def _near_rows(
+    query: SearchQuery,
+    origin: Origin,
+    keywords: fulltext.KeywordSQL | None,
+    now: dt.datetime,
+    offset: int,
+) -> list[tuple[int, int | None, float | None, int]]:
+    min_lat, max_lat, min_lng, max_lng = bounding_box(
+        origin.latitude, origin.longitude, query.radius_mi
+    )
+    distance, distance_params = _distance_sql(origin.latitude, origin.longitude)
+    where, where_params = _filters(query, "l", now)
+    rank = keywords.rank if keywords else "0"
+    join = keywords.join if keywords else ""
+    if keywords and keywords.where:
+        where.append(keywords.where)
+        where_params += keywords.where_params
+    order = "rank, d, sid" if keywords else "d, sid"
+    sql = f"""
+        WITH hits AS (
+          SELECT sal.service_id AS sid, l.id AS lid, {distance} AS d, {rank} AS rank
+          FROM directory_location l
+          JOIN directory_serviceatlocation sal ON sal.location_id = l.id
+          JOIN directory_service s ON s.id = sal.service_id
+          {join}
+          WHERE l.latitude BETWEEN %s AND %s AND l.longitude BETWEEN %s AND %s
+            AND {" AND ".join(where)}
+        ), nearest AS (
+          SELECT sid, lid, d, rank, ROW_NUMBER() OVER (PARTITION BY sid ORDER BY d, lid) AS n
+          FROM hits WHERE d <= %s
+        )
+        SELECT sid, lid, d, COUNT(*) OVER () FROM nearest WHERE n = 1
+        ORDER BY {order} LIMIT %s OFFSET %s
+    """
+    params = [
+        *distance_params,
+        *(keywords.join_params if keywords else []),
+        min_lat,
+        max_lat,
+        min_lng,
+        max_lng,
+        *where_params,
+        query.radius_mi,
+        query.per_page,
+        offset,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _everywhere_rows(
+    query: SearchQuery,
+    keywords: fulltext.KeywordSQL | None,
+    now: dt.datetime,
+    offset: int,
+) -> list[tuple[int, int | None, float | None, int]]:
+    where, where_params = _filters(query, None, now)
+    join = keywords.join if keywords else ""
+    if keywords and keywords.where:
+        where.append(keywords.where)
+        where_params += keywords.where_params
+    order = f"{keywords.rank}, s.name, s.id" if keywords else "s.name, s.id"
+    sql = f"""
+        SELECT s.id, NULL, NULL, COUNT(*) OVER () FROM directory_service s {join}
+        WHERE {" AND ".join(where)}
+        ORDER BY {order} LIMIT %s OFFSET %s
+    """
+    params = [
+        *(keywords.join_params if keywords else []),
+        *where_params,
+        query.per_page,
+        offset,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _past_end(
+    query: SearchQuery,
+    origin: Origin | None,
+    keywords: fulltext.KeywordSQL | None,
+    now: dt.datetime,
+) -> str:
+    first = replace(query, page=1, per_page=1)
+    rows = (
+        _near_rows(first, origin, keywords, now, 0)
+        if origin is not None
+        else _everywhere_rows(first, keywords, now, 0)
+    )
+    total = rows[0][3] if rows else 0
+    pages = max(1, math.ceil(total / query.per_page))
+    return f"There {'is' if pages == 1 else 'are'} only {pages} page{'s' * (pages != 1)}."
+
+
+def _load(rows: list[tuple[int, int | None, float | None, int]]) -> list[SearchResult]:
+    """The page's services and locations with what a listing shows, in a few queries."""
+    if not rows:
+        return []
+    service_ids = [r[0] for r in rows]
+    location_ids = [r[1] for r in rows if r[1] is not None]
+    services = Service.objects.filter(pk__in=service_ids).select_related("organization")
+    services = services.prefetch_related(
+        "categories",
+        "attributes",
+        "languages",
+        "schedules",
+        Prefetch("phones", queryset=Phone.objects.order_by("id")),
+    )
+    by_id = {s.pk: s for s in services}
+    locations = {
+        loc.pk: loc
+        for loc in Location.objects.filter(pk__in=location_ids).select_related("address", "place")
+    }
+    return [
+        SearchResult(
+            by_id[sid],
+            locations.get(lid) if lid is not None else None,
+            round(d, 2) if d is not None else None,
+        )
+        for sid, lid, d, _ in rows
+    ]
