@@ -67,7 +67,8 @@ def organization(org: Organization) -> dict[str, Any]:
             "id": str(org.hsds_id),
             "name": org.name,
             "alternate_name": org.alternate_name,
-            "description": org.description,
+            # HSDS requires a description; the name is the least that can be said.
+            "description": org.description or org.name,
             "email": org.email,
             "website": org.website,
             "tax_status": org.tax_status,
@@ -89,9 +90,13 @@ def phone(item: Phone) -> dict[str, Any]:
             "extension": item.extension,
             "type": "textphone" if item.type == PhoneType.TTY else item.type,
             "description": item.description,
-            "languages": [{"code": item.language}] if item.language else [],
+            "languages": [_phone_language(item)] if item.language else [],
         }
     )
+
+
+def _phone_language(item: Phone) -> dict[str, Any]:
+    return {"id": str(uuid.uuid5(item.hsds_id, f"language:{item.language}")), "code": item.language}
 
 
 def schedules(rows: Iterable[Schedule]) -> list[dict[str, Any]]:
@@ -126,7 +131,8 @@ def address(location: Location) -> dict[str, Any] | None:
         return None
     if location.area_only:
         return None
-    return _clean(
+    # HSDS requires a postal code; an address typed without one says so with "".
+    return {"postal_code": ""} | _clean(
         {
             "id": str(found.hsds_id or uuid.uuid5(location.hsds_id, "address")),
             "attention": found.attention,
@@ -317,14 +323,20 @@ def write_tabular(folder: Path) -> dict[str, int]:
     folder.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     for table, rows in _table_rows():
-        with (folder / table.file).open("w", encoding="utf-8", newline="") as out:
+        # A table may come in parts (languages of services, then of phones): append.
+        started = table.file in counts
+        with (folder / table.file).open(
+            "a" if started else "w", encoding="utf-8", newline=""
+        ) as out:
             writer = csv.writer(out)
-            writer.writerow([c.name for c in table.columns])
+            if not started:
+                writer.writerow([c.name for c in table.columns])
+            names = [c.name for c in table.columns]
             n = 0
             for row in rows:
-                writer.writerow(["" if row.get(c.name) is None else row[c.name] for c in table.columns])
+                writer.writerow(["" if row.get(name) is None else row[name] for name in names])
                 n += 1
-        counts[table.file] = n
+        counts[table.file] = counts.get(table.file, 0) + n
     descriptor = {
         "name": "waypost-hsds",
         "title": "Waypost directory (HSDS 3.1)",
@@ -376,46 +388,79 @@ def _text(value: Any) -> str | None:
 
 def _table_rows() -> Iterator[tuple[t.Table, Iterator[dict[str, Any]]]]:
     yield t.TAXONOMY, (taxonomy(x) for x in Taxonomy.objects.order_by("pk").iterator())
-    yield t.TAXONOMY_TERM, (
-        {**taxonomy_term(x), "taxonomy_id": str(x.taxonomy.hsds_id)}
-        for x in TaxonomyTerm.objects.select_related("taxonomy", "parent").order_by("pk").iterator()
+    yield (
+        t.TAXONOMY_TERM,
+        (
+            {**taxonomy_term(x), "taxonomy_id": str(x.taxonomy.hsds_id)}
+            for x in TaxonomyTerm.objects.select_related("taxonomy", "parent")
+            .order_by("pk")
+            .iterator()
+        ),
     )
     yield t.ORGANIZATION, (organization(x) for x in Organization.objects.order_by("pk").iterator())
-    yield t.SERVICE, (
-        {k: v for k, v in service_full(x).items() if not isinstance(v, list | dict)}
-        for x in _plain(Service.objects.select_related("organization"))
+    yield (
+        t.SERVICE,
+        (
+            {k: v for k, v in service_full(x).items() if not isinstance(v, list | dict)}
+            for x in _plain(Service.objects.select_related("organization"))
+        ),
     )
-    yield t.LOCATION, (
-        {**location(x), "organization_id": _text(x.organization and x.organization.hsds_id)}
-        for x in _plain(Location.objects.select_related("organization", "address"))
+    yield (
+        t.LOCATION,
+        (
+            {**location(x), "organization_id": _text(x.organization and x.organization.hsds_id)}
+            for x in _plain(Location.objects.select_related("organization", "address"))
+        ),
     )
-    yield t.ADDRESS, (
-        {**found, "location_id": str(x.hsds_id)}
-        for x in _plain(Location.objects.select_related("address"))
-        if (found := address(x))
+    yield (
+        t.ADDRESS,
+        (
+            {**found, "location_id": str(x.hsds_id)}
+            for x in _plain(Location.objects.select_related("address"))
+            if (found := address(x))
+        ),
     )
-    yield t.SERVICE_AT_LOCATION, (
-        {
-            "id": str(x.hsds_id),
-            "service_id": str(x.service.hsds_id),
-            "location_id": str(x.location.hsds_id),
-            "description": x.description,
-        }
-        for x in _plain(ServiceAtLocation.objects.select_related("service", "location"))
+    yield (
+        t.SERVICE_AT_LOCATION,
+        (
+            {
+                "id": str(x.hsds_id),
+                "service_id": str(x.service.hsds_id),
+                "location_id": str(x.location.hsds_id),
+                "description": x.description,
+            }
+            for x in _plain(ServiceAtLocation.objects.select_related("service", "location"))
+        ),
     )
-    yield t.PHONE, (
-        {**phone(x), "service_id": str(x.service.hsds_id)}
-        for x in _plain(Phone.objects.select_related("service"))
+    yield (
+        t.PHONE,
+        (
+            {**phone(x), "service_id": str(x.service.hsds_id)}
+            for x in _plain(Phone.objects.select_related("service"))
+        ),
     )
     yield t.SCHEDULE, _schedule_rows()
-    yield t.LANGUAGE, (
-        {**language(x, x.service), "service_id": str(x.service.hsds_id)}
-        for x in _plain(ServiceLanguage.objects.select_related("service"))
+    yield (
+        t.LANGUAGE,
+        (
+            {**language(x, x.service), "service_id": str(x.service.hsds_id)}
+            for x in _plain(ServiceLanguage.objects.select_related("service"))
+        ),
+    )
+    yield (
+        t.LANGUAGE,
+        (
+            {**_phone_language(x), "phone_id": str(x.hsds_id)}
+            for x in _plain(Phone.objects.exclude(language=""))
+        ),
     )
     yield t.ATTRIBUTE, _attribute_rows()
-    yield t.SERVICE_AREA, (
-        {**service_area(x), "service_id": str(x.service.hsds_id)}
-        for x in _plain(ServiceArea.objects.select_related("service", "place"))
+    yield (
+        t.SERVICE_AREA,
+        (
+            {**service_area(x), "service_id": str(x.service.hsds_id)}
+            for x in _plain(ServiceArea.objects.select_related("service", "place"))
+        ),
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,9 @@ from waypost.hsds import tables as t
 from waypost.hsds.documents import read_json
 from waypost.hsds.tabular import DESCRIPTOR, package_files, read_table
 from waypost.hsds.writer import BATCH_SIZE, Writer
+from waypost.search import fulltext
+
+BULK_BYTES = 4 << 20
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,10 @@ def import_hsds(
     if not path.exists():
         raise DataFileError(path.name, str(path), None, "does not exist")
     tabular = path.is_dir() or path.name == DESCRIPTOR
+    if path.suffix.lower() == ".csv":
+        raise DataFileError(
+            path.name, str(path), None, "is one table of a package: give the package's folder"
+        )
     if tabular:
         files, skipped = package_files(path)
         sizes = sum(f.stat().st_size for f in files.values())
@@ -57,7 +66,9 @@ def import_hsds(
 
             return advance
 
-        with transaction.atomic():
+        # A big import indexes keywords once at the end rather than row by row.
+        indexing = fulltext.bulk_load() if sizes > BULK_BYTES else nullcontext()
+        with transaction.atomic(), indexing, _roomy_cache():
             ensure_taxonomies()
             writer = Writer(batch_size)
             if tabular:
@@ -75,6 +86,24 @@ def import_hsds(
         bar.update(sizes - done)
     _refresh_statistics()
     return ImportResult(writer.counts, writer.notes)
+
+
+@contextmanager
+def _roomy_cache() -> Iterator[None]:
+    """SQLite's default page cache (2 MB) makes every index insert of a large import read
+    the disk; 128 MB keeps the indexes being written in memory."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size = -131072")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def _refresh_statistics() -> None:

@@ -28,6 +28,20 @@ class Table:
     def column(self, name: str) -> C:
         return next(c for c in self.columns if c.name == name)
 
+    @property
+    def storage(self) -> list[tuple[str, str, bool]]:
+        """(HSDS column, model attname, stored as text) for the columns kept as they are."""
+        found = _STORAGE.get(self.name)
+        if found is None:
+            found = _STORAGE[self.name] = [
+                (name, attname, self.column(name).kind in ("text", "email", "uri"))
+                for name, attname in self.stored.items()
+            ]
+        return found
+
+
+_STORAGE: dict[str, list[tuple[str, str, bool]]] = {}
+
 
 def _same(*names: str) -> dict[str, str]:
     return {n: n for n in names}
@@ -163,7 +177,7 @@ ADDRESS = Table(
         C("city", required=True),
         C("region"),
         C("state_province", required=True),
-        C("postal_code", required=True),
+        C("postal_code"),  # required by HSDS; some addresses have none
         C("country", required=True),
         C("address_type", required=True, choices=ADDRESS_TYPES),
     ),

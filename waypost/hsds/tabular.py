@@ -90,12 +90,10 @@ def read_table(table: t.Table, file: Path, writer: Writer, advance: Callable[[in
                     )
                 writer.add(table, _row(table, name, line, cells, positions))
                 advance(raw.tell())
-        except UnicodeDecodeError as exc:
+        except UnicodeDecodeError:
+            line, byte = _first_bad_byte(file)
             raise DataFileError(
-                name,
-                f"line {reader.line_num + 1}",
-                None,
-                f"is not UTF-8 text (byte {exc.object[exc.start : exc.start + 1]!r})",
+                name, f"line {line}", None, f"is not UTF-8 text (byte {byte!r})"
             ) from None
         except csv.Error as exc:
             raise DataFileError(
@@ -129,3 +127,14 @@ def _row(
         except BadValue as exc:
             raise DataFileError(name, f"line {line}", column.name, str(exc)) from None
     return Row(name, f"line {line}", values)
+
+
+def _first_bad_byte(file: Path) -> tuple[int, bytes]:
+    """Where the text stops being UTF-8 (the decoder reads ahead, so find it again)."""
+    with file.open("rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return number, line[exc.start : exc.start + 1]
+    return 0, b""

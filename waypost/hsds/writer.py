@@ -317,13 +317,26 @@ class Writer:
                     }
                 )
         _delete_where_in(Schedule, "hsds_group", kept)
+        # A row typed in here went out as a schedule of its own, under its own id.
+        _delete_where_in(Schedule, "hsds_id", kept)
         _upsert(Schedule, values, conflict=None)
         self.counts["schedules"] += len(kept)
 
     def _write_language(self, rows: list[Row]) -> None:
         services = self._resolve(rows, "service_id", Service, required=False)
+        phones = self._resolve(rows, "phone_id", Phone, required=False)
+        spoken = [
+            (str(row.values["code"])[:12], phones[row.values["phone_id"]])
+            for row in rows
+            if row.values.get("phone_id") in phones and row.values.get("code")
+        ]
+        table = connection.ops.quote_name(Phone._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET language = %s WHERE id = %s", spoken)
         values = []
         for row in rows:
+            if row.values.get("phone_id") in phones and row.values.get("service_id") is None:
+                continue
             if row.values.get("service_id") not in services:
                 self.notes["languages of locations or phones only (not modelled)"] += 1
                 continue
@@ -412,11 +425,10 @@ class Writer:
 def _stored(table: t.Table, row: Row) -> dict[str, Any]:
     """Model values for the HSDS columns kept as they are; empty text is stored as ''."""
     out: dict[str, Any] = {}
-    for column, attname in table.stored.items():
-        value = row.values.get(column)
-        if value is None and table.column(column).kind in ("text", "email", "uri"):
-            value = ""
-        out[attname] = value
+    values = row.values
+    for column, attname, textual in table.storage:
+        value = values.get(column)
+        out[attname] = "" if value is None and textual else value
     return out
 
 
@@ -500,15 +512,46 @@ def _upsert(
         ]
         action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
         sql += f" ON CONFLICT ({targets}) {action}"
-    params = [
-        [
-            f.get_db_prep_save(row[f.attname] if f.attname in row else f.get_default(), connection)
-            for f in fields
-        ]
-        for row in rows
-    ]
+    columns_in = [(f.attname, _to_db(f), f) for f in fields]
+    defaults = {f.attname: f.get_default() for f in fields if f.attname not in given}
+    params = []
+    for row in rows:
+        params.append(
+            [
+                convert(row[name] if name in row else _default(field, defaults, name))
+                for name, convert, field in columns_in
+            ]
+        )
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def _default(field: models.Field[Any, Any], defaults: dict[str, Any], name: str) -> Any:
+    # A callable default (a fresh UUID) must differ per row; others are computed once.
+    return (
+        field.get_default()
+        if field.has_default() and callable(field.default)
+        else defaults.get(name)
+    )
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _to_db(field: models.Field[Any, Any]) -> Any:
+    """The one conversion a column's Python value needs for this database, chosen once
+    (what get_db_prep_save does, without its cost per value)."""
+    ops = connection.ops
+    if isinstance(field, models.UUIDField) and not connection.features.has_native_uuid_field:
+        return lambda v: v.hex if isinstance(v, uuid.UUID) else v
+    if isinstance(field, models.DateTimeField):
+        return ops.adapt_datetimefield_value
+    if isinstance(field, models.DateField):
+        return ops.adapt_datefield_value
+    if isinstance(field, models.TimeField):
+        return ops.adapt_timefield_value
+    return _identity
 
 
 def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
