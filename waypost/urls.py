@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
+from waypost.search import views as search_views
 from waypost.site import views
 from waypost.site.sitemaps import SITEMAPS
 
@@ -21,6 +22,7 @@ register_converter(SlugConverter, "placeslug")
 urlpatterns = [
     path("", views.home, name="home"),
     path("places/", views.places, name="places"),
+    path("search/", search_views.search_page, name="search"),
     path("services/<uuid:service_id>/", views.service_detail, name="service"),
     path("us/", views.states, name="states"),
     path("us/<placeslug:state>/", views.state, name="state"),

@@ -52,6 +52,8 @@ class Block:
     kind: str
     items: tuple[Item, ...]
     heading: str = ""
+    # A services block's categories: the guide links them to the directory search.
+    categories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -329,7 +331,9 @@ class GuideComposer:
         else:
             raise ValueError(f"unknown block kind {spec.kind!r}")
         # A fact with no source is never shown (an unconfirmed record may have none).
-        return Block(spec.kind, tuple(i for i in items if i.evidence.refs), str(spec.heading))
+        shown = tuple(i for i in items if i.evidence.refs)
+        categories = spec.categories if spec.kind == "services" else ()
+        return Block(spec.kind, shown, str(spec.heading), categories)
 
     def answer(self, question: Question) -> Answer:
         written = self.answers_written.get(question.slug)

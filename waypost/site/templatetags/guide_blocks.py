@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from html import escape
+from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from waypost.guides.services import REPEALED_AFTER, Answer, Block, Item
 from waypost.laws.models import Law, LawStatement
@@ -159,6 +162,16 @@ def items_html(kind: str, items: list[Item], place: Place) -> SafeString:
     return mark_safe(render_items(kind, items, place))
 
 
+def _search_link(block: Block, place: Place) -> str:
+    """The directory search for this block's categories around the place, to see more."""
+    params = [("near", place.path), ("radius", f"{settings.NEARBY_RADIUS_MI:g}")]
+    params += [("category", code) for code in block.categories]
+    text = gettext("Search the directory for more services like these near %(place)s") % {
+        "place": place.name
+    }
+    return f'<p class="more"><a href="/search/?{escape(urlencode(params))}">{escape(text)}</a></p>'
+
+
 EMPTY_ANSWER = (
     '<p class="empty">We have no checked information on this for {place} yet. We would rather '
     'say so than guess. The <a href="#hotlines">hotlines at the top of this page</a> can help '
@@ -180,6 +193,7 @@ def answer_body(answer: Answer, place: Place, repealed: list[Item]) -> SafeStrin
                 f"<p>{_evidence(answer.editorial.evidence)}</p></div>"
             )
         out.extend(render_items(b.kind, b.items, place) for b in answer.blocks if b.items)
+    out.extend(_search_link(block, place) for block in answer.blocks if block.categories)
     if answer.question.slug == REPEALED_AFTER and repealed:
         out.append(f"<h4>No longer in force</h4>{render_items('repealed', repealed, place)}")
     return mark_safe("".join(out))

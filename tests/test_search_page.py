@@ -1,0 +1,142 @@
+"""The search page: a GET form that shows results with distances, pages, and field errors."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.htmltree import parse
+from tests.searchdata import add_service, north_of
+
+pytestmark = pytest.mark.django_db
+
+ORIGIN = (45.0, -100.0)
+NEAR = f"{ORIGIN[0]},{ORIGIN[1]}"
+
+
+def test_the_empty_form_is_served_without_searching(client: Client) -> None:
+    response = client.get("/search/")
+    assert response.status_code == 200
+    form = parse(response.content).by_id("main").find_all("form", "search")[0]
+    assert form.attrs["method"] == "get" and form.attrs["action"] == "/search/"
+    names = {i.attrs.get("name") for i in form.find_all("input")}
+    assert {"near", "radius", "q", "open", "category", "attr", "lang"} <= names
+    with pytest.raises(LookupError):
+        parse(response.content).by_id("results-h")
+    assert not response.cookies
+
+
+def test_results_show_distance_in_order(client: Client) -> None:
+    response = client.get("/search/", {"near": "06850", "radius": "10"})
+    assert response.status_code == 200
+    main = parse(response.content).by_id("main")
+    items = main.find_all("li", "svc")
+    assert items
+    distances = [float(i.find_all("span", "dist")[0].text().removesuffix(" mi")) for i in items]
+    assert distances == sorted(distances)
+    assert "Norwalk Health Department: walk-in STD clinic" in main.text()
+    assert "within 10 mi of 06850" in main.text()
+    assert not response.cookies
+
+
+def test_the_form_keeps_every_filter(client: Client) -> None:
+    params = {
+        "near": "Norwalk, CT",
+        "radius": "15",
+        "category": ["health", "shelter"],
+        "attr": "free",
+        "lang": "es",
+        "open": "sat 10:00",
+        "q": "clinic",
+    }
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    inputs = parse(response.content).by_id("main").find_all("input")
+    boxes = [i for i in inputs if i.attrs.get("type") != "checkbox"]
+    value = {i.attrs["name"]: i.attrs.get("value") for i in boxes}
+    assert value == {
+        "near": "Norwalk, CT",
+        "radius": "15",
+        "open": "sat 10:00",
+        "q": "clinic",
+    }
+    checked = {(i.attrs["name"], i.attrs["value"]) for i in inputs if "checked" in i.attrs}
+    assert checked == {
+        ("category", "health"),
+        ("category", "shelter"),
+        ("attr", "free"),
+        ("lang", "es"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"near": "06850", "radius": "0"}, "radius"),
+        ({"near": "06850", "radius": "600"}, "radius"),
+        ({"near": "0685"}, "near"),
+        ({"near": "Nowhereville"}, "near"),
+        ({"near": "06850", "category": "nope"}, "category"),
+        ({"near": "06850", "attr": "nope"}, "attr"),
+        ({"near": "06850", "lang": "?"}, "lang"),
+        ({"near": "06850", "open": "soon"}, "open"),
+        ({"near": "06850", "q": "!!"}, "q"),
+        ({"near": "06850", "page": "999"}, "page"),
+        ({"near": "06850", "per_page": "5000"}, "per_page"),
+    ],
+)
+def test_bad_parameters_reshow_the_form_with_the_error_beside_the_field(
+    client: Client, params: dict[str, str], field: str
+) -> None:
+    response = client.get("/search/", params)
+    assert response.status_code == 400
+    main = parse(response.content).by_id("main")
+    error = main.by_id(f"{field}-error")
+    assert error.text().strip()
+    assert main.find_all("form", "search")  # the form again, to correct
+    if field in {"near", "radius", "q", "open"}:
+        box = main.by_id(f"s-{field}")
+        assert box.attrs["aria-invalid"] == "true"
+        assert box.attrs["value"] == params[field]
+
+
+def test_pagination_links_keep_the_filters(client: Client) -> None:
+    for i in range(5):
+        add_service(f"Paged {i}", at=[north_of(i + 1, ORIGIN)], attrs=["free"])
+    response = client.get("/search/", {"near": NEAR, "attr": "free", "per_page": "2"})
+    main = parse(response.content).by_id("main")
+    pager = main.find_all("nav", "pager")[0]
+    links = {a.text(): a.attrs["href"] for a in pager.find_all("a")}
+    assert set(links) == {"2", "3", "Next"}
+    assert "attr=free" in links["Next"] and "page=2" in links["Next"]
+    last = client.get("/search/" + links["3"])
+    assert last.status_code == 200
+    last_main = parse(last.content).by_id("main")
+    assert [li.find_all("a")[0].text() for li in last_main.find_all("li", "svc")] == ["Paged 4"]
+    assert last_main.find_all("ol", "results")[0].attrs["start"] == "5"
+    last_links = {a.text() for a in last_main.find_all("nav", "pager")[0].find_all("a")}
+    assert last_links == {"Previous", "1", "2"}
+
+
+def test_no_match_says_so(client: Client) -> None:
+    response = client.get("/search/", {"near": NEAR, "radius": "5"})
+    assert response.status_code == 200
+    assert "No service matches" in parse(response.content).by_id("main").text()
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+def test_only_reading_is_allowed(client: Client, method: str) -> None:
+    assert getattr(client, method)("/search/?near=06850").status_code == 405
+
+
+def test_a_guide_links_its_service_categories_to_the_search(client: Client) -> None:
+    guide = parse(client.get("/us/ct/norwalk/").content).by_id("main")
+    links = [a.attrs["href"] for a in guide.find_all("a") if a.attrs["href"].startswith("/search/")]
+    assert any("category=sti-testing" in link and "category=hiv-testing" in link for link in links)
+    for link in links:
+        assert "near=us%2Fct%2Fnorwalk" in link
+        response = client.get(link)
+        assert response.status_code == 200, link
+    testing = next(link for link in links if "category=sti-testing" in link)
+    found = parse(client.get(testing).content).by_id("main").text()
+    assert "Norwalk Health Department: walk-in STD clinic" in found
