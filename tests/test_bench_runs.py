@@ -34,7 +34,7 @@ def test_guide_pages_bench_runs_quick_and_writes_its_report() -> None:
     assert report["quick"] is True
     assert report["failures"] == []
     assert set(report["norwalk"]) == {"/us/ct/norwalk/", "/us/ca/norwalk/"}
-    for row in [*report["norwalk"].values(), report["sample"]]:
+    for row in [*report["norwalk"].values(), report["sample"], report["sample"]["cpu"]]:
         assert row.keys() >= TIMING_KEYS
     for row in report["sizes"]["pages"].values():
         assert 0 < row["gzip_bytes"] < row["bytes"]

@@ -24,8 +24,8 @@ from waypost.directory.services import (
     terms_of,
 )
 from waypost.directory.taxonomy import category_codes_with_descendants
-from waypost.evidence.models import Citation, Fact, Source
-from waypost.guides import editorial
+from waypost.evidence.models import Fact, Source
+from waypost.guides import editorial, reads
 from waypost.guides.citations import CitationRegistry, Evidence, evidence_for
 from waypost.guides.models import EditorialAnswer, PlaceFact
 from waypost.guides.topics import TOPICS, BlockSpec, Question, Topic
@@ -97,7 +97,7 @@ class Guide:
 # With no service within the nearby radius, the guide lists this many of the nearest known,
 # looking this far (miles).
 NEAREST_WHEN_NONE = 3
-FARTHEST_MI = 3000.0
+FARTHER_RINGS_MI = (180.0, 600.0, 3000.0)
 
 # The question whose answer the page follows with the laws no longer in force.
 REPEALED_AFTER = "law-changes"
@@ -135,30 +135,7 @@ class GuideComposer:
         ]:
             facts.append(service.fact_id)
             facts.extend(p.fact_id for p in self.phones.get(service.pk, []))
-        rows = (
-            Citation.objects.filter(fact_id__in=facts)
-            .order_by("id")
-            .values_list(
-                "fact_id",
-                "source_id",
-                "source__key",
-                "source__url",
-                "source__title",
-                "source__publisher",
-                "source__as_of",
-            )
-        )
-        # Sources repeat across facts: build each once rather than once per citation.
-        sources: dict[int, Source] = {}
-        by_fact: dict[int, list[Source]] = {}
-        for fact_id, source_id, key, url, title, publisher, as_of in rows:
-            source = sources.get(source_id)
-            if source is None:
-                source = sources[source_id] = Source(
-                    id=source_id, key=key, url=url, title=title, publisher=publisher, as_of=as_of
-                )
-            by_fact.setdefault(fact_id, []).append(source)
-        return by_fact
+        return reads.sources_by_fact(facts)
 
     # -- everything a page needs, read once ---------------------------------------------
     def _in_chain(self, rows: Any) -> list[Any]:
@@ -174,13 +151,13 @@ class GuideComposer:
         return {p.pk: i for i, p in enumerate(self.chain)}
 
     @cached_property
+    def chain_ids(self) -> list[int]:
+        return [p.pk for p in self.chain]
+
+    @cached_property
     def laws(self) -> list[LawStatement]:
         """Every statement about every law of the chain, federal first, then by citation."""
-        statements = list(
-            LawStatement.objects.filter(law__jurisdiction__in=self.chain)
-            .select_related("law", "fact")
-            .order_by("law__citation", "topic", "id")
-        )
+        statements = reads.law_statements(self.chain_ids)
         for statement in statements:
             statement.law.jurisdiction = self.chain[self.depth[statement.law.jurisdiction_id]]
         statements.sort(key=lambda st: self.depth[st.law.jurisdiction_id])
@@ -188,15 +165,11 @@ class GuideComposer:
 
     @cached_property
     def law_changes(self) -> list[LawChange]:
-        return self._in_chain(
-            LawChange.objects.filter(jurisdiction__in=self.chain).select_related("fact")
-        )
+        return self._in_chain(reads.law_changes(self.chain_ids))
 
     @cached_property
     def programs(self) -> list[Program]:
-        return self._in_chain(
-            Program.objects.for_places(self.chain).in_force(self.on).select_related("fact")
-        )
+        return self._in_chain(reads.programs_in_force(self.chain_ids, self.on))
 
     @cached_property
     def _services(self) -> tuple[list[NearbyService], list[Service]]:
@@ -207,17 +180,25 @@ class GuideComposer:
                 self.place.latitude, self.place.longitude, settings.NEARBY_RADIUS_MI
             )
             if not near:
-                # Nothing close: the nearest services known anywhere, with their distance,
-                # are better than an empty list (one more query, only for such places).
-                far = locations_near(self.place.latitude, self.place.longitude, FARTHEST_MI)
-                nearest = sorted(far.items(), key=lambda kv: kv[1][0])[:NEAREST_WHEN_NONE]
-                self.farther_ids = dict(nearest)
+                self.farther_ids = self._nearest_beyond_radius()
         hotlines = hotline_ids(self.chain)
         ids = [*near.keys(), *self.farther_ids.keys(), *hotlines]
-        services = Service.objects.filter(pk__in=ids).select_related("organization", "fact")
-        by_id = {s.pk: s for s in services}
+        by_id = {s.pk: s for s in reads.services(ids)}
         self._farther = nearby_from(self.farther_ids, by_id.values())
         return nearby_from(near, by_id.values()), [by_id[i] for i in hotlines]
+
+    def _nearest_beyond_radius(self) -> dict[int, tuple[float, Location]]:
+        """Nothing close: the nearest services known, with their distance, are better than
+        an empty list. Rings widen until enough are found, so a dense directory is never
+        read whole for one page."""
+        lat, lng = self.place.latitude, self.place.longitude
+        assert lat is not None and lng is not None
+        found: dict[int, tuple[float, Location]] = {}
+        for radius in FARTHER_RINGS_MI:
+            found = locations_near(lat, lng, radius)
+            if len(found) >= NEAREST_WHEN_NONE:
+                break
+        return dict(sorted(found.items(), key=lambda kv: kv[1][0])[:NEAREST_WHEN_NONE])
 
     @cached_property
     def _service_ids(self) -> list[int]:
@@ -231,14 +212,14 @@ class GuideComposer:
     def schedules(self) -> dict[int, list[Schedule]]:
         # Grouped by hand: Django's prefetch machinery cost more than the queries themselves.
         by_service: dict[int, list[Schedule]] = {}
-        for schedule in Schedule.objects.filter(service_id__in=self._service_ids):
+        for schedule in reads.schedules(self._service_ids):
             by_service.setdefault(schedule.service_id, []).append(schedule)
         return by_service
 
     @cached_property
     def phones(self) -> dict[int, list[Phone]]:
         by_service: dict[int, list[Phone]] = {}
-        for phone in Phone.objects.filter(service_id__in=self._service_ids).select_related("fact"):
+        for phone in reads.phones(self._service_ids):
             by_service.setdefault(phone.service_id, []).append(phone)
         return by_service
 
@@ -262,16 +243,14 @@ class GuideComposer:
 
     @cached_property
     def place_facts(self) -> list[PlaceFact]:
-        return list(PlaceFact.objects.filter(place__in=self.chain).select_related("fact"))
+        return reads.place_facts(self.chain_ids)
 
     @cached_property
     def answers_written(self) -> dict[str, EditorialAnswer]:
         """The editorial answer per question from the most specific level that has one."""
         depth = {p.pk: i for i, p in enumerate(self.chain)}
         found: dict[str, EditorialAnswer] = {}
-        rows = EditorialAnswer.objects.filter(
-            place__in=self.chain, language=self.language
-        ).select_related("fact")
+        rows = reads.editorial_answers(self.chain_ids, self.language)
         for answer in sorted(rows, key=lambda a: depth[a.place_id]):
             found[answer.question] = answer  # deeper levels override broader ones
         return found

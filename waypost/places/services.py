@@ -9,6 +9,7 @@ from django.db.models import F
 
 from waypost.places.models import Place, PlaceKind, ZipCode
 from waypost.places.text import normalize_name
+from waypost.sqlreads import Part, attach, fetch
 
 MAX_QUERY_LENGTH = 100
 _ZIPLIKE = re.compile(r"^\d+(-\d*)?$")
@@ -92,3 +93,26 @@ def suggest_for_path(path: str, limit: int = 8) -> list[Place]:
 
 def state_by_code(code: str) -> Place | None:
     return Place.objects.filter(kind=PlaceKind.STATE, state_code=code.upper()).first()
+
+
+def city_at(path: str) -> Place | None:
+    """The city at a path such as "us/ct/norwalk", with its state, country and county read
+    in the same query (a guide walks them for its jurisdiction chain)."""
+    city, state, country = Part(Place, "c"), Part(Place, "s", True), Part(Place, "n", True)
+    county = Part(Place, "k", True)
+    sql = (
+        f"SELECT {city.columns}, {state.columns}, {country.columns}, {county.columns}"
+        f" FROM {city.table} LEFT JOIN {state.table} ON s.id = c.parent_id"
+        f" LEFT JOIN {country.table} ON n.id = s.parent_id"
+        f" LEFT JOIN {county.table} ON k.id = c.county_id"
+        " WHERE c.path = %s AND c.kind = %s"
+    )
+    rows = fetch(sql, [path, PlaceKind.CITY.value], city, state, country, county)
+    if not rows:
+        return None
+    found, parent, grandparent, county_row = rows[0]
+    if parent is not None:
+        attach(parent, "parent", grandparent)
+    attach(found, "parent", parent)
+    attach(found, "county", county_row)
+    return found

@@ -21,8 +21,8 @@ from waypost.guides.coverage import (
 )
 from waypost.guides.services import compose_guide
 from waypost.guides.structured_data import faq_json_ld_text
-from waypost.places.models import Place, PlaceKind
-from waypost.places.services import BadQuery, find_places, suggest_for_path
+from waypost.places.models import Place
+from waypost.places.services import BadQuery, city_at, find_places, suggest_for_path
 
 
 def bad_request(request: HttpRequest, message: str, field: str) -> HttpResponse:
@@ -69,11 +69,7 @@ def _guide_date(request: HttpRequest) -> dt.date:
 
 @require_safe
 def guide(request: HttpRequest, state: str, city: str) -> HttpResponse:
-    place = (
-        Place.objects.filter(kind=PlaceKind.CITY, path=f"us/{state}/{city}")
-        .select_related("parent__parent", "county")
-        .first()
-    )
+    place = city_at(f"us/{state}/{city}")
     if place is None:
         return not_found(request)
     try:
