@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "waypost.laws",
     "waypost.directory",
     "waypost.search",
+    "waypost.api",
     "waypost.guides",
     "waypost.datasets",
     "waypost.hsds",
@@ -96,6 +97,13 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A national directory is about a gigabyte: a larger page cache and memory-mapped reads
+    # keep a search from re-reading the same index pages through system calls.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
+        f"PRAGMA cache_size = -{int(os.environ.get('SQLITE_CACHE_MB', '64')) * 1024}; "
+        f"PRAGMA mmap_size = {int(os.environ.get('SQLITE_MMAP_MB', '256')) * 1024 * 1024};"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from waypost.search import views as search_views
 from waypost.site import views
@@ -23,6 +23,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("places/", views.places, name="places"),
     path("search/", search_views.search_page, name="search"),
+    path("api/", include("waypost.api.urls")),
     path("services/<uuid:service_id>/", views.service_detail, name="service"),
     path("us/", views.states, name="states"),
     path("us/<placeslug:state>/", views.state, name="state"),

@@ -117,6 +117,8 @@ class Service(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Search checks a service's status from this index alone (status, then the row id).
+        indexes = [models.Index(fields=["status"], name="service_status")]
 
     def __str__(self) -> str:
         return self.name
@@ -143,15 +145,17 @@ class Location(models.Model):
     place = models.ForeignKey(
         Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="locations"
     )
-    latitude = models.FloatField(db_index=True)
-    longitude = models.FloatField(db_index=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
     # When true the point is a city or area centre, not a door: show the area, never a street.
     area_only = models.BooleanField(default=False)
     area_description = models.CharField(max_length=200, blank=True)
     timezone = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["latitude", "longitude"])]
+        # A search reads a map box (and the zones in it) from this index alone. Single
+        # latitude or longitude indexes would tempt the planner into scanning a whole band.
+        indexes = [models.Index(fields=["latitude", "longitude", "timezone"], name="location_box")]
 
     def __str__(self) -> str:
         return self.name or self.area_description or str(self.place)
@@ -187,6 +191,8 @@ class ServiceAtLocation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["service", "location"], name="unique_service_location")
         ]
+        # Search goes from locations in a map box to their services without reading rows.
+        indexes = [models.Index(fields=["location", "service"], name="location_service")]
 
     def __str__(self) -> str:
         return f"{self.service} at {self.location}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zoneinfo
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -37,17 +38,17 @@ def _local_times(instant: dt.datetime) -> dict[tuple[int, dt.time], list[str]]:
     return groups
 
 
-def _slot(conn: BaseDatabaseWrapper, weekday: int, at: dt.time) -> tuple[str, list[Any]]:
+def _slot(weekday: int, at: Any) -> tuple[str, list[Any]]:
     """Open at `at` on `weekday`: a row that day spanning it, or last night's row running on.
 
     A row that closes at or before it opens runs past midnight (opens == closes: all day).
     """
-    t = conn.ops.adapt_timefield_value(at)
     sql = (
-        "((sc.weekday = %s AND sc.opens_at <= %s AND (sc.closes_at > %s OR sc.closes_at <= "
-        "sc.opens_at)) OR (sc.weekday = %s AND sc.closes_at <= sc.opens_at AND sc.closes_at > %s))"
+        "((sc.weekday = %s AND sc.opens_at <= %s AND (sc.closes_at > %s OR "
+        "sc.closes_at <= sc.opens_at)) OR (sc.weekday = %s AND "
+        "sc.closes_at <= sc.opens_at AND sc.closes_at > %s))"
     )
-    return sql, [weekday, t, t, (weekday - 1) % 7, t]
+    return sql, [weekday, at, at, (weekday - 1) % 7, at]
 
 
 def open_sql(
@@ -56,22 +57,30 @@ def open_sql(
     *,
     instant: dt.datetime | None,
     wall: dt.datetime | None,
+    zones: Iterable[str] | None = None,
 ) -> tuple[str, list[Any]]:
-    """An EXISTS condition: service `s` has a schedule open at `location` (an alias or column).
+    """An EXISTS condition: service `s` has a schedule open at `location` (a location alias).
 
-    A schedule row without a location applies at every location of its service.
+    A schedule row without a location applies at every location of its service. For an
+    instant, `zones` are the time zones the candidate locations can be in (all known zones
+    when None); zones showing the same local time share one condition.
     """
     params: list[Any] = []
     if instant is not None:
+        wanted = set(zones) if zones is not None else None
         parts = []
-        for (weekday, at), zones in local_times(instant).items():
-            slot, slot_params = _slot(conn, weekday, at)
-            marks = ", ".join(["%s"] * len(zones))
+        for (weekday, at), names in local_times(instant).items():
+            chosen = [z for z in names if wanted is None or z in wanted]
+            if not chosen:
+                continue
+            slot, slot_params = _slot(weekday, conn.ops.adapt_timefield_value(at))
+            marks = ", ".join(["%s"] * len(chosen))
             parts.append(f"({location}.timezone IN ({marks}) AND {slot})")
-            params += zones + slot_params
-        when = " OR ".join(parts)
+            params += [*chosen, *slot_params]
+        when = " OR ".join(parts) or "1 = 0"
     elif wall is not None:
-        when, params = _slot(conn, wall.weekday(), wall.time().replace(second=0, microsecond=0))
+        wall_at = conn.ops.adapt_timefield_value(wall.time().replace(second=0, microsecond=0))
+        when, params = _slot(wall.weekday(), wall_at)
     else:
         raise ValueError("open_sql needs an instant or a wall-clock time")
     sql = (

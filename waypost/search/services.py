@@ -387,8 +387,13 @@ def _distance_sql(lat: float, lng: float) -> tuple[str, list[Any]]:
 
 
 def _filters(
-    query: SearchQuery, location_alias: str | None, now: dt.datetime
+    query: SearchQuery,
+    location_alias: str | None,
+    now: dt.datetime,
+    zones: list[str] | None = None,
 ) -> tuple[list[str], list[Any]]:
+    """WHERE conditions on service `s` (and location `location_alias`, whose time zone is
+    one of `zones`), with their parameters."""
     where: list[str] = ["s.status = 'active'"]
     params: list[Any] = []
     if query.categories:
@@ -421,10 +426,11 @@ def _filters(
                 wall = query.open_at
         if location_alias is not None:
             sql, open_params = hours.open_sql(
-                connection, location_alias, instant=instant, wall=wall
+                connection, location_alias, instant=instant, wall=wall, zones=zones
             )
         else:
             inner, open_params = hours.open_sql(connection, "ol", instant=instant, wall=wall)
+            # Searching everywhere: open at any of the service's locations.
             sql = (
                 "EXISTS (SELECT 1 FROM directory_serviceatlocation osal JOIN directory_location ol "
                 f"ON ol.id = osal.location_id WHERE osal.service_id = s.id AND {inner})"
@@ -463,7 +469,9 @@ def _near_rows(
         origin.latitude, origin.longitude, query.radius_mi
     )
     distance, distance_params = _distance_sql(origin.latitude, origin.longitude)
-    where, where_params = _filters(query, "l", now)
+    box = (min_lat, max_lat, min_lng, max_lng)
+    zones = _zones_in(box) if query.open_now or _is_instant(query.open_at) else None
+    where, where_params = _filters(query, "l", now, zones)
     rank = keywords.rank if keywords else "0"
     join = keywords.join if keywords else ""
     if keywords and keywords.where:
@@ -477,7 +485,7 @@ def _near_rows(
           JOIN directory_serviceatlocation sal ON sal.location_id = l.id
           JOIN directory_service s ON s.id = sal.service_id
           {join}
-          WHERE l.latitude BETWEEN %s AND %s AND l.longitude BETWEEN %s AND %s
+          WHERE l.latitude BETWEEN %s AND %s AND +l.longitude BETWEEN %s AND %s
             AND {" AND ".join(where)}
         ), nearest AS (
           SELECT sid, lid, d, rank, ROW_NUMBER() OVER (PARTITION BY sid ORDER BY d, lid) AS n
@@ -501,6 +509,21 @@ def _near_rows(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
+
+
+def _is_instant(at: dt.datetime | None) -> bool:
+    return at is not None and timezone.is_aware(at)
+
+
+def _zones_in(box: tuple[float, float, float, float]) -> list[str]:
+    """The time zones of locations in the box: read from the box's covering index."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT l.timezone FROM directory_location l "
+            "WHERE l.latitude BETWEEN %s AND %s AND +l.longitude BETWEEN %s AND %s",
+            list(box),
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _everywhere_rows(

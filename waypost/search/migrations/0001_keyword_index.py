@@ -15,7 +15,7 @@ def backwards(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directory", "0002_modified_timestamps"),
+        ("directory", "0003_search_indexes"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]
