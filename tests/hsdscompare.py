@@ -16,7 +16,8 @@ def differences(original: Any, exported: Any, path: str = "") -> tuple[set[str],
             if key not in exported:
                 lost.add(sub)
             elif key not in original:
-                added.add(sub)
+                if exported[key] not in ([], None):  # an empty list says nothing new
+                    added.add(sub)
             else:
                 more_lost, more_added = differences(original[key], exported[key], sub)
                 lost |= more_lost
