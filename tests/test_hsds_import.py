@@ -366,7 +366,7 @@ def test_json_missing_required_field_names_its_pointer(tmp_path: Path) -> None:
 def test_json_bad_uuid_and_bad_date(tmp_path: Path) -> None:
     path = tmp_path / "one.json"
     path.write_text(json.dumps(_service_doc(id="not-a-uuid")))
-    assert_refused(path, "one.json", "/id", "id", "uuid")
+    assert_refused(path, "one.json", "/", "id", "uuid")
     path.write_text(json.dumps(_service_doc(assured_date="2005-13-45")))
     assert_refused(path, "one.json", "/", "assured_date", "not a date")
 
@@ -498,6 +498,14 @@ def test_memory_stays_flat_as_the_package_grows(tmp_path: Path) -> None:
 
 
 # Command line ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_progress_bar_only_when_asked_or_on_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    import_hsds(EXAMPLES / "service_full.json")  # stderr is not a terminal here
+    assert capsys.readouterr().err == ""
+    import_hsds(EXAMPLES / "service_full.json", progress=True)
+    assert "import" in capsys.readouterr().err
 
 
 @pytest.mark.django_db

@@ -49,7 +49,10 @@ def _describe(error: ValidationError) -> tuple[str, str | None, str]:
     if error.validator == "required" and isinstance(error.instance, dict):
         missing = [p for p in _listed(error.validator_value) if p not in error.instance]
         return _pointer(path), (missing[0] if missing else None), "is required"
-    field = next((p for p in reversed(path) if not p.isdigit()), None)
+    # Point at the record that holds the field, as the import's own checks do.
+    field = path[-1] if path and not path[-1].isdigit() else None
+    if field is not None:
+        path = path[:-1]
     reason = error.message
     if error.validator == "type":
         reason = f"must be of type {error.validator_value}, not {json.dumps(error.instance)[:60]}"
