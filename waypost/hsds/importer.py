@@ -91,19 +91,25 @@ def import_hsds(
 @contextmanager
 def _roomy_cache() -> Iterator[None]:
     """SQLite's default page cache (2 MB) makes every index insert of a large import read
-    the disk; 128 MB keeps the indexes being written in memory."""
+    the disk; 128 MB keeps the indexes being written in memory. Memory-mapped reads are
+    turned off meanwhile: their pages would add to the process's memory as the file grows."""
     if connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
-        (before,) = cursor.fetchone()
+        (cache,) = cursor.fetchone()
+        cursor.execute("PRAGMA mmap_size")
+        row = cursor.fetchone()
+        mmap = row[0] if row else 0
         cursor.execute("PRAGMA cache_size = -131072")
+        cursor.execute("PRAGMA mmap_size = 0")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
+            cursor.execute(f"PRAGMA mmap_size = {int(mmap)}")
 
 
 def _refresh_statistics() -> None:
