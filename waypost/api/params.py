@@ -54,8 +54,14 @@ class Params:
             raise BadParameter(name, f"Use at most {max_length} characters.")
         return values[0]
 
+    def _typed(self, name: str) -> str | None:
+        """A typed value: absent is None, but present and empty is an error."""
+        if name in self.query and not self.query.get(name, "").strip():
+            raise BadParameter(name, "Give a value, or leave the parameter out.")
+        return self.text(name)
+
     def integer(self, name: str, default: int, low: int, high: int) -> int:
-        raw = self.text(name)
+        raw = self._typed(name)
         if raw is None:
             return default
         if not raw.isdigit() or len(raw) > 9:
@@ -66,17 +72,15 @@ class Params:
         return value
 
     def boolean(self, name: str) -> bool:
-        raw = self.text(name)
-        if raw is None:
+        raw = self._typed(name)
+        if raw is None or raw == "false":
             return False
-        if raw.lower() in ("true", "1", "yes"):
+        if raw == "true":
             return True
-        if raw.lower() in ("false", "0", "no"):
-            return False
-        raise BadParameter(name, f"{raw!r} is not true or false.")
+        raise BadParameter(name, f"{raw!r}: use true or false.")
 
     def uuid(self, name: str) -> uuid.UUID | None:
-        raw = self.text(name)
+        raw = self._typed(name)
         if raw is None:
             return None
         try:
@@ -85,7 +89,7 @@ class Params:
             raise BadParameter(name, f"{raw!r} is not an id (a UUID).") from None
 
     def datetime(self, name: str) -> dt.datetime | None:
-        raw = self.text(name)
+        raw = self._typed(name)
         if raw is None:
             return None
         try:
@@ -97,7 +101,7 @@ class Params:
         return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
 
     def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
-        raw = self.text(name)
+        raw = self._typed(name)
         if raw is None:
             return default
         if raw not in choices:

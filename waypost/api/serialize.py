@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from waypost.directory.models import Service
+from waypost.directory.models import Phone, Service
 from waypost.evidence.models import Source
 from waypost.guides.citations import Evidence
 from waypost.guides.services import Answer, Guide, Item
@@ -38,7 +38,7 @@ def place(p: Place) -> JSON:
     return out
 
 
-def _service(service: Service) -> JSON:
+def _service(service: Service, phones: list[Phone] | tuple[Phone, ...] | None = None) -> JSON:
     return {
         "id": str(service.hsds_id),
         "name": service.name,
@@ -50,26 +50,24 @@ def _service(service: Service) -> JSON:
         "fees": service.fees_description or None,
         "phones": [
             {"number": p.number, "type": p.type, "language": p.language or None}
-            for p in service.phones.all()
+            for p in (service.phones.all() if phones is None else phones)
         ],
     }
 
 
 def search_result(result: SearchResult) -> JSON:
-    service = result.service
-    out = _service(service)
+    out = _service(result.service, result.phones)
     out["distance_mi"] = result.distance_mi
-    out["categories"] = sorted(t.code for t in service.categories.all())
-    out["attributes"] = sorted(t.code for t in service.attributes.all())
-    out["languages"] = sorted(la.code for la in service.languages.all())
+    out["categories"] = sorted(t.code for t in result.categories)
+    out["attributes"] = sorted(t.code for t in result.attributes)
+    out["languages"] = list(result.languages)
     out["schedules"] = [
         {
             "weekday": s.get_weekday_display(),
             "opens_at": s.opens_at.strftime("%H:%M"),
             "closes_at": s.closes_at.strftime("%H:%M"),
         }
-        for s in service.schedules.all()
-        if result.location is None or s.location_id in (None, result.location.pk)
+        for s in result.schedules
     ]
     loc = result.location
     if loc is None:

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from waypost.api import openapi
@@ -28,6 +29,8 @@ SEARCH_PARAMS = ("near", "radius", "category", "attr", "lang", "open", "q", "pag
 def api_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """GET and HEAD only; a bad parameter becomes a JSON 400 that names it."""
 
+    # Read-only and cookie-free: refuse other methods with 405, not a CSRF failure.
+    @csrf_exempt
     @require_safe
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:

@@ -12,8 +12,10 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from waypost.api.params import (
@@ -47,6 +49,8 @@ NDJSON_CHUNK = 500
 def _api(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """GET and HEAD only; a bad parameter becomes a 400 that names it."""
 
+    # Read-only and cookie-free: refuse other methods with 405, not a CSRF failure.
+    @csrf_exempt
     @require_safe
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
@@ -63,10 +67,14 @@ def _ndjson(params: Params) -> bool:
     return params.choice("format", ("json", "ndjson"), "json") == "ndjson"
 
 
+def _page_numbers(params: Params) -> tuple[int, int]:
+    page = params.integer("page", 1, 1, 10**9)
+    return page, params.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+
+
 def _paging(params: Params, total: int) -> tuple[int, int, int]:
     """(page, per_page, pages); a page past the last is an error, an empty first page not."""
-    page = params.integer("page", 1, 1, 10**9)
-    per_page = params.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    page, per_page = _page_numbers(params)
     pages = max(1, math.ceil(total / per_page))
     if page > pages:
         raise BadParameter("page", f"There {'is' if pages == 1 else 'are'} only {pages} page(s).")
@@ -95,6 +103,7 @@ def _page(
 ) -> HttpResponseBase:
     """The spec's page wrapper, or NDJSON of every result."""
     if _ndjson(params):
+        _page_numbers(params)  # checked, though a stream has no pages
         return ndjson_response(serialize_one(row) for row in queryset.iterator(NDJSON_CHUNK))
     total = queryset.count()
     page, per_page, pages = _paging(params, total)
@@ -137,20 +146,23 @@ def _service_ids_matching(params: Params, prefix: str = "") -> QuerySet[Service]
     return services
 
 
-def _keyword_ids(text: str) -> list[int]:
-    from django.db import connection
-
+def _keyword_ids(text: str) -> RawSQL:
+    """Ids of services matching the words, as a subquery (never a list in memory)."""
     try:
         keywords = fulltext.keyword_sql(text)
     except fulltext.NoWords as exc:
         raise BadParameter("search", str(exc)) from None
     where = f"WHERE {keywords.where}" if keywords.where else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT s.id FROM directory_service s {keywords.join} {where}",
-            keywords.join_params + keywords.where_params,
-        )
-        return [row[0] for row in cursor.fetchall()]
+    sql = f"SELECT s.id FROM directory_service s {keywords.join} {where}"
+    return RawSQL(sql, (*keywords.join_params, *keywords.where_params))
+
+
+def _path_id(raw: str) -> list[uuid.UUID]:
+    """An id in a path, as a lookup list: a malformed one finds nothing (a JSON 404)."""
+    try:
+        return [uuid.UUID(raw)]
+    except ValueError:
+        return []
 
 
 # ---- views ---------------------------------------------------------------------------------
@@ -193,9 +205,9 @@ def services(request: HttpRequest) -> HttpResponseBase:
 
 
 @_api
-def service(request: HttpRequest, id: uuid.UUID) -> HttpResponseBase:
+def service(request: HttpRequest, id: str) -> HttpResponseBase:
     Params(request, ())
-    found = serialize.services_queryset(full=True).filter(hsds_id=id).first()
+    found = serialize.services_queryset(full=True).filter(hsds_id__in=_path_id(id)).first()
     return json_response(serialize.service_full(found)) if found else not_found("service")
 
 
@@ -221,9 +233,9 @@ def organizations(request: HttpRequest) -> HttpResponseBase:
 
 
 @_api
-def organization(request: HttpRequest, id: uuid.UUID) -> HttpResponseBase:
+def organization(request: HttpRequest, id: str) -> HttpResponseBase:
     Params(request, ("full_service",))
-    found = Organization.objects.filter(hsds_id=id).first()
+    found = Organization.objects.filter(hsds_id__in=_path_id(id)).first()
     if found is None:
         return not_found("organization")
     services = serialize.services_queryset(full=False).filter(organization=found)
@@ -241,9 +253,9 @@ def taxonomies(request: HttpRequest) -> HttpResponseBase:
 
 
 @_api
-def taxonomy(request: HttpRequest, id: uuid.UUID) -> HttpResponseBase:
+def taxonomy(request: HttpRequest, id: str) -> HttpResponseBase:
     Params(request, ())
-    found = Taxonomy.objects.filter(hsds_id=id).first()
+    found = Taxonomy.objects.filter(hsds_id__in=_path_id(id)).first()
     return json_response(serialize.taxonomy(found)) if found else not_found("taxonomy")
 
 
@@ -268,9 +280,9 @@ def taxonomy_terms(request: HttpRequest) -> HttpResponseBase:
 
 
 @_api
-def taxonomy_term(request: HttpRequest, id: uuid.UUID) -> HttpResponseBase:
+def taxonomy_term(request: HttpRequest, id: str) -> HttpResponseBase:
     Params(request, ())
-    found = serialize.terms_queryset().filter(hsds_id=id).first()
+    found = serialize.terms_queryset().filter(hsds_id__in=_path_id(id)).first()
     if found is None:
         return not_found("taxonomy term")
     return json_response(serialize.taxonomy_term(found, detail=True))
@@ -349,6 +361,7 @@ def _nearest(
     distances = {pk: d for pk, la, lo in boxed if (d := distance_mi(lat, lng, la, lo)) <= miles}
     ordered = sorted(distances, key=lambda pk: (distances[pk], pk))
     if _ndjson(params):
+        _page_numbers(params)  # checked, though a stream has no pages
         return ndjson_response(_in_order(queryset, ordered, full))
     page, per_page, pages = _paging(params, len(ordered))
     chosen = ordered[(page - 1) * per_page : page * per_page]
@@ -366,9 +379,11 @@ def _in_order(
 
 
 @_api
-def service_at_location(request: HttpRequest, id: uuid.UUID) -> HttpResponseBase:
+def service_at_location(request: HttpRequest, id: str) -> HttpResponseBase:
     Params(request, ())
-    found = serialize.service_at_locations_queryset(full=True).filter(hsds_id=id).first()
+    found = (
+        serialize.service_at_locations_queryset(full=True).filter(hsds_id__in=_path_id(id)).first()
+    )
     if found is None:
         return not_found("service at location")
     return json_response(serialize.service_at_location(found, full=True))

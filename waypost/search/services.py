@@ -25,15 +25,24 @@ from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import Prefetch
 from django.utils import timezone
 
-from waypost.directory.models import Location, Phone, Service, TaxonomyTerm
+from waypost import sqlreads
+from waypost.directory.models import (
+    Address,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    TaxonomyTerm,
+)
 from waypost.directory.taxonomy import ATTRIBUTE_TAXONOMY
 from waypost.places.geo import EARTH_RADIUS_MI, bounding_box
 from waypost.places.models import Place, ZipCode
 from waypost.places.services import BadQuery, find_places
 from waypost.search import fulltext, hours
+from waypost.sqlreads import Part
 
 DEFAULT_RADIUS_MI = 25.0
 MAX_RADIUS_MI = 500.0
@@ -168,10 +177,17 @@ class Origin:
 
 @dataclass(frozen=True)
 class SearchResult:
-    service: Service
+    service: Service  # with its organization loaded
     # The nearest matching location; None when searching everywhere or for a hotline.
     location: Location | None
     distance_mi: float | None
+    # What a listing shows, read for the whole page at once (the service's own related
+    # managers would query again).
+    categories: tuple[TaxonomyTerm, ...] = ()
+    attributes: tuple[TaxonomyTerm, ...] = ()
+    languages: tuple[str, ...] = ()
+    schedules: tuple[Schedule, ...] = ()  # those that apply at `location`
+    phones: tuple[Phone, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -486,10 +502,11 @@ def _near_rows(
           JOIN directory_service s ON s.id = sal.service_id
           {join}
           WHERE l.latitude BETWEEN %s AND %s AND +l.longitude BETWEEN %s AND %s
+            AND {distance} <= %s
             AND {" AND ".join(where)}
         ), nearest AS (
           SELECT sid, lid, d, rank, ROW_NUMBER() OVER (PARTITION BY sid ORDER BY d, lid) AS n
-          FROM hits WHERE d <= %s
+          FROM hits
         )
         SELECT sid, lid, d, COUNT(*) OVER () FROM nearest WHERE n = 1
         ORDER BY {order} LIMIT %s OFFSET %s
@@ -501,8 +518,10 @@ def _near_rows(
         max_lat,
         min_lng,
         max_lng,
-        *where_params,
+        # Outside the circle is dropped on the location row, before any join.
+        *distance_params,
         query.radius_mi,
+        *where_params,
         query.per_page,
         offset,
     ]
@@ -572,29 +591,104 @@ def _past_end(
 
 
 def _load(rows: list[tuple[int, int | None, float | None, int]]) -> list[SearchResult]:
-    """The page's services and locations with what a listing shows, in a few queries."""
+    """The page's services and locations with what a listing shows, in six plain reads
+    (compiling querysets cost more than running them)."""
     if not rows:
         return []
-    service_ids = [r[0] for r in rows]
-    location_ids = [r[1] for r in rows if r[1] is not None]
-    services = Service.objects.filter(pk__in=service_ids).select_related("organization")
-    services = services.prefetch_related(
-        "categories",
-        "attributes",
-        "languages",
-        "schedules",
-        Prefetch("phones", queryset=Phone.objects.order_by("id")),
-    )
-    by_id = {s.pk: s for s in services}
-    locations = {
-        loc.pk: loc
-        for loc in Location.objects.filter(pk__in=location_ids).select_related("address", "place")
-    }
-    return [
-        SearchResult(
-            by_id[sid],
-            locations.get(lid) if lid is not None else None,
-            round(d, 2) if d is not None else None,
+    ids = [r[0] for r in rows]
+    marks = sqlreads.placeholders(ids)
+    svc, org = Part(Service, "s"), Part(Organization, "o")
+    services: dict[int, Service] = {}
+    for service, organization in sqlreads.fetch(
+        f"SELECT {svc.columns}, {org.columns} FROM {svc.table} "
+        f"JOIN {org.table} ON o.id = s.organization_id WHERE s.id IN ({marks})",
+        ids,
+        svc,
+        org,
+    ):
+        sqlreads.attach(service, "organization", organization)
+        services[service.pk] = service
+    term = Part(TaxonomyTerm, "t")
+    terms: dict[tuple[str, int], list[TaxonomyTerm]] = {}
+    for found, kind, service_id in sqlreads.fetch(
+        f"SELECT {term.columns}, 'c', x.service_id FROM directory_service_categories x "
+        f"JOIN {term.table} ON t.id = x.taxonomyterm_id WHERE x.service_id IN ({marks}) "
+        f"UNION ALL SELECT {term.columns}, 'a', x.service_id FROM directory_service_attributes x "
+        f"JOIN {term.table} ON t.id = x.taxonomyterm_id WHERE x.service_id IN ({marks})",
+        [*ids, *ids],
+        term,
+    ):
+        terms.setdefault((kind, service_id), []).append(found)
+    languages: dict[int, list[str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT service_id, code FROM directory_servicelanguage "
+            f"WHERE service_id IN ({marks}) ORDER BY code",
+            ids,
         )
-        for sid, lid, d, _ in rows
-    ]
+        for service_id, code in cursor.fetchall():
+            languages.setdefault(service_id, []).append(code)
+    sched, phone = Part(Schedule, "sc"), Part(Phone, "p")
+    schedules: dict[int, list[Schedule]] = {}
+    for (found_schedule,) in sqlreads.fetch(
+        f"SELECT {sched.columns} FROM {sched.table} WHERE sc.service_id IN ({marks}) "
+        "ORDER BY sc.weekday, sc.opens_at, sc.id",
+        ids,
+        sched,
+    ):
+        schedules.setdefault(found_schedule.service_id, []).append(found_schedule)
+    phones: dict[int, list[Phone]] = {}
+    for (found_phone,) in sqlreads.fetch(
+        f"SELECT {phone.columns} FROM {phone.table} WHERE p.service_id IN ({marks}) ORDER BY p.id",
+        ids,
+        phone,
+    ):
+        phones.setdefault(found_phone.service_id, []).append(found_phone)
+    locations = _locations([r[1] for r in rows if r[1] is not None])
+
+    def by_name(found: list[TaxonomyTerm]) -> tuple[TaxonomyTerm, ...]:
+        return tuple(sorted(found, key=lambda t: t.name))
+
+    results = []
+    for sid, lid, d, _ in rows:
+        location = locations.get(lid) if lid is not None else None
+        results.append(
+            SearchResult(
+                services[sid],
+                location,
+                round(d, 2) if d is not None else None,
+                categories=by_name(terms.get(("c", sid), [])),
+                attributes=by_name(terms.get(("a", sid), [])),
+                languages=tuple(languages.get(sid, [])),
+                schedules=tuple(
+                    sc
+                    for sc in schedules.get(sid, [])
+                    if location is None or sc.location_id in (None, location.pk)
+                ),
+                phones=tuple(phones.get(sid, [])),
+            )
+        )
+    return results
+
+
+def _locations(ids: list[int]) -> dict[int, Location]:
+    """Locations with their address and place, for a page."""
+    if not ids:
+        return {}
+    loc, addr, place = Part(Location, "l"), Part(Address, "a", True), Part(Place, "pl", True)
+    found: dict[int, Location] = {}
+    for location, address, where in sqlreads.fetch(
+        f"SELECT {loc.columns}, {addr.columns}, {place.columns} FROM {loc.table} "
+        f"LEFT JOIN {addr.table} ON a.location_id = l.id "
+        f"LEFT JOIN {place.table} ON pl.id = l.place_id "
+        f"WHERE l.id IN ({sqlreads.placeholders(ids)})",
+        ids,
+        loc,
+        addr,
+        place,
+    ):
+        # A missing address is cached as None so reading it later asks nothing.
+        sqlreads.attach(location, "address", address)
+        sqlreads.attach(location, "place", where)
+        found[location.pk] = location
+    return found

@@ -1,0 +1,286 @@
+"""The HSDS 3.1 API: answers valid against the official schemas, the spec's parameters and
+page wrapper, NDJSON, and a 400 naming each bad parameter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.hsdsschema import errors, page_keys
+from tests.searchdata import add_service, north_of
+from waypost.directory.models import Organization, Service, ServiceAtLocation, TaxonomyTerm
+
+pytestmark = pytest.mark.django_db
+
+LISTS = [
+    "/api/hsds/services",
+    "/api/hsds/organizations",
+    "/api/hsds/taxonomies",
+    "/api/hsds/taxonomy_terms",
+    "/api/hsds/service_at_locations",
+]
+ITEM_SCHEMAS = {
+    "/api/hsds/services": "compiled/service_list.json",
+    "/api/hsds/organizations": "compiled/organization_list.json",
+    "/api/hsds/taxonomies": "taxonomy.json",
+    "/api/hsds/taxonomy_terms": "taxonomy_term.json",
+    "/api/hsds/service_at_locations": "compiled/service_at_location_list.json",
+}
+
+
+def get_json(client: Client, url: str, status: int = 200, **params: Any) -> Any:
+    response = client.get(url, params)
+    assert response.status_code == status, (url, params, response.content[:300])
+    assert response["Content-Type"].startswith("application/json")
+    assert not response.cookies
+    return response.json()
+
+
+def test_root_names_version_profile_and_openapi(client: Client) -> None:
+    body = get_json(client, "/api/hsds/")
+    assert body["version"] == "3.1"
+    assert body["profile"].startswith("https://")
+    assert body["openapi_url"] == "http://testserver/api/openapi.json"
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_lists_use_the_page_wrapper_and_validate(client: Client, url: str) -> None:
+    body = get_json(client, url, per_page="1000")
+    assert tuple(sorted(body)) == tuple(sorted(page_keys()))
+    assert body["total_items"] == len(body["contents"]) > 0
+    assert (body["page_number"], body["first_page"], body["last_page"]) == (1, True, True)
+    assert body["empty"] is False and body["size"] == len(body["contents"])
+    for item in body["contents"]:
+        assert errors(ITEM_SCHEMAS[url], item) == [], item
+
+
+def test_full_services_validate_against_the_service_schema(client: Client) -> None:
+    body = get_json(client, "/api/hsds/services", full="true", per_page="1000")
+    assert body["contents"]
+    for item in body["contents"]:
+        assert errors("service.json", item) == [], item["name"]
+    clinic = next(s for s in body["contents"] if s["name"].startswith("Norwalk Health Dep"))
+    assert {s["byday"] for s in clinic["schedules"]} == {"MO", "WE", "FR"}
+    assert clinic["service_at_locations"][0]["location"]["addresses"][0]["city"] == "Norwalk"
+    codes = {a["taxonomy_term"]["code"] for a in clinic["attributes"]}
+    assert {"sti-testing", "hiv-testing", "walk-in", "confidential"} <= codes
+
+
+def test_each_record_by_id_validates(client: Client) -> None:
+    service = Service.objects.get(name="Norwalk Health Department: walk-in STD clinic")
+    body = get_json(client, f"/api/hsds/services/{service.hsds_id}")
+    assert errors("service.json", body) == []
+    assert body["id"] == str(service.hsds_id)
+    org = get_json(client, f"/api/hsds/organizations/{service.organization.hsds_id}")
+    assert errors("organization.json", org) == []
+    assert str(service.hsds_id) in {s["id"] for s in org["services"]}
+    term = TaxonomyTerm.objects.get(code="sti-testing")
+    body = get_json(client, f"/api/hsds/taxonomy_terms/{term.hsds_id}")
+    assert errors("taxonomy_term.json", body) == []
+    assert body["parent_id"] == str(term.parent.hsds_id)
+    body = get_json(client, f"/api/hsds/taxonomies/{term.taxonomy.hsds_id}")
+    assert errors("taxonomy.json", body) == []
+    link = ServiceAtLocation.objects.filter(service=service).first()
+    body = get_json(client, f"/api/hsds/service_at_locations/{link.hsds_id}")
+    assert errors("service_at_location.json", body) == []
+    assert body["service"]["id"] == str(service.hsds_id)
+
+
+def test_a_confidential_address_is_never_sent() -> None:
+    from waypost.hsds.serialize import location
+
+    for link in ServiceAtLocation.objects.select_related("location__address"):
+        if link.location.area_only:
+            assert location(link.location)["addresses"] == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/hsds/services/",
+        "/api/hsds/organizations/",
+        "/api/hsds/taxonomies/",
+        "/api/hsds/taxonomy_terms/",
+        "/api/hsds/service_at_locations/",
+    ],
+)
+def test_an_unknown_id_is_a_json_404(client: Client, url: str) -> None:
+    body = get_json(client, f"{url}{uuid.uuid4()}", status=404)
+    assert body["error"]["message"]
+    assert get_json(client, f"{url}not-a-uuid", status=404)["error"]["message"]
+
+
+def test_filters_combine_with_and(client: Client) -> None:
+    sti = TaxonomyTerm.objects.get(code="sti-testing")
+    lgbtq = TaxonomyTerm.objects.get(code="lgbtq-affirming")
+    with_sti = {
+        s["name"]
+        for s in get_json(client, "/api/hsds/services", taxonomy_term_id=str(sti.hsds_id))[
+            "contents"
+        ]
+    }
+    assert with_sti == {
+        "Norwalk Health Department: walk-in STD clinic",
+        "The LGBTQ Center Long Beach",
+    }
+    both = get_json(
+        client,
+        "/api/hsds/services",
+        taxonomy_term_id=str(sti.hsds_id),
+        search="LGBTQ",
+    )["contents"]
+    assert [s["name"] for s in both] == ["The LGBTQ Center Long Beach"]
+    org = Organization.objects.get(services__name="The LGBTQ Center Long Beach")
+    by_org = get_json(
+        client,
+        "/api/hsds/services",
+        organization_id=str(org.hsds_id),
+        taxonomy_id=str(lgbtq.taxonomy.hsds_id),
+    )["contents"]
+    assert {s["name"] for s in by_org} == {"The LGBTQ Center Long Beach"}
+
+
+def test_modified_after(client: Client) -> None:
+    later = timezone.now() + dt.timedelta(minutes=5)
+    assert (
+        get_json(client, "/api/hsds/services", modified_after=later.isoformat())["total_items"] == 0
+    )
+    Service.objects.update(modified=timezone.now() - dt.timedelta(days=3))
+    service = Service.objects.get(name="Trans Lifeline")
+    service.description = "Changed."
+    service.save()
+    changed = get_json(
+        client,
+        "/api/hsds/services",
+        modified_after=(timezone.now() - dt.timedelta(seconds=30)).isoformat(),
+    )
+    assert [s["name"] for s in changed["contents"]] == ["Trans Lifeline"]
+    naive = get_json(client, "/api/hsds/services", modified_after="2000-01-01T00:00:00")
+    assert naive["total_items"] == Service.objects.count()
+
+
+def test_minimal_services(client: Client) -> None:
+    body = get_json(client, "/api/hsds/services", minimal="true", per_page="1000")
+    assert set(body["contents"][0]) == {"id", "name", "status", "last_modified"}
+    for item in body["contents"]:
+        assert errors("compiled/service_list.json", item) == []
+
+
+def test_pages(client: Client) -> None:
+    total = Service.objects.count()
+    first = get_json(client, "/api/hsds/services", per_page="2")
+    assert (first["total_items"], first["total_pages"], first["size"]) == (total, -(-total // 2), 2)
+    last = get_json(client, "/api/hsds/services", per_page="2", page=str(first["total_pages"]))
+    assert last["last_page"] is True and last["first_page"] is False
+    names = []
+    for page in range(1, first["total_pages"] + 1):
+        body = get_json(client, "/api/hsds/services", per_page="2", page=str(page))
+        names += [s["name"] for s in body["contents"]]
+    assert len(names) == len(set(names)) == total
+    past = get_json(
+        client, "/api/hsds/services", status=400, per_page="2", page=str(first["total_pages"] + 1)
+    )
+    assert past["error"]["parameter"] == "page"
+    empty = get_json(client, "/api/hsds/services", search="xylophonequartz")
+    assert (empty["total_items"], empty["empty"], empty["total_pages"]) == (0, True, 1)
+
+
+def test_ndjson_streams_every_result(client: Client) -> None:
+    response = client.get("/api/hsds/services", {"format": "ndjson", "full": "true"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/x-ndjson"
+    assert response.streaming
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) == Service.objects.count()
+    for line in lines:
+        assert errors("service.json", json.loads(line)) == []
+
+
+def test_service_at_locations_near_a_postcode(client: Client) -> None:
+    # 06850's centre; about 1.5 miles to the Norwalk clinics, 25 to Stamford.
+    near = get_json(client, "/api/hsds/service_at_locations", postcode="06850", proximity="5000")[
+        "contents"
+    ]
+    names = [c["service"]["name"] for c in near]
+    assert "Norwalk Health Department: walk-in STD clinic" in names
+    assert "Project Rescue" not in names
+    wider = get_json(client, "/api/hsds/service_at_locations", postcode="06850", proximity="60000")[
+        "contents"
+    ]
+    assert "Project Rescue" in [c["service"]["name"] for c in wider]
+    for item in wider:
+        assert errors("compiled/service_at_location_list.json", item) == []
+    in_zip = get_json(client, "/api/hsds/service_at_locations", postcode="06850")["contents"]
+    assert all(c["location"]["addresses"][0]["postal_code"] == "06850" for c in in_zip) and in_zip
+
+
+def test_proximity_orders_nearest_first(client: Client) -> None:
+    from waypost.places.models import ZipCode
+
+    z = ZipCode.objects.get(code="06850")
+    add_service("Far", at=[north_of(3, (z.latitude, z.longitude))])
+    add_service("Near", at=[north_of(0.5, (z.latitude, z.longitude))])
+    body = get_json(client, "/api/hsds/service_at_locations", postcode="06850", proximity="6000")
+    names = [c["service"]["name"] for c in body["contents"]]
+    assert names.index("Near") < names.index("Far")
+    ndjson = client.get(
+        "/api/hsds/service_at_locations",
+        {"postcode": "06850", "proximity": "6000", "format": "ndjson"},
+    )
+    lines = b"".join(ndjson.streaming_content).decode().splitlines()
+    assert [json.loads(line)["service"]["name"] for line in lines] == names
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "parameter"),
+    [
+        ("/api/hsds/services", {"page": "0"}, "page"),
+        ("/api/hsds/services", {"page": "x"}, "page"),
+        ("/api/hsds/services", {"per_page": "1001"}, "per_page"),
+        ("/api/hsds/services", {"per_page": "0"}, "per_page"),
+        ("/api/hsds/services", {"format": "xml"}, "format"),
+        ("/api/hsds/services", {"taxonomy_term_id": "nope"}, "taxonomy_term_id"),
+        ("/api/hsds/services", {"taxonomy_id": "123"}, "taxonomy_id"),
+        ("/api/hsds/services", {"organization_id": "x"}, "organization_id"),
+        ("/api/hsds/services", {"modified_after": "yesterday"}, "modified_after"),
+        ("/api/hsds/services", {"minimal": "maybe"}, "minimal"),
+        ("/api/hsds/services", {"full": "2"}, "full"),
+        ("/api/hsds/services", {"minimal": "true", "full": "true"}, "minimal"),
+        ("/api/hsds/services", {"search": "!!!"}, "search"),
+        ("/api/hsds/services", {"colour": "red"}, "colour"),
+        ("/api/hsds/service_at_locations", {"postcode": "0685"}, "postcode"),
+        ("/api/hsds/service_at_locations", {"postcode": "99999"}, "postcode"),
+        ("/api/hsds/service_at_locations", {"proximity": "100"}, "proximity"),
+        ("/api/hsds/service_at_locations", {"postcode": "06850", "proximity": "-1"}, "proximity"),
+        ("/api/hsds/service_at_locations", {"postcode": "06850", "proximity": "far"}, "proximity"),
+        ("/api/hsds/taxonomy_terms", {"top_only": "yes please"}, "top_only"),
+        ("/api/hsds/taxonomy_terms", {"parent_id": "x"}, "parent_id"),
+        ("/api/hsds/organizations", {"full_service": "x"}, "full_service"),
+    ],
+)
+def test_bad_parameters_are_400_naming_the_parameter(
+    client: Client, url: str, params: dict[str, str], parameter: str
+) -> None:
+    body = get_json(client, url, status=400, **params)
+    assert body["error"]["parameter"] == parameter
+    assert body["error"]["message"]
+
+
+def test_taxonomy_terms_filters(client: Client) -> None:
+    health = TaxonomyTerm.objects.get(code="health")
+    children = get_json(client, "/api/hsds/taxonomy_terms", parent_id=str(health.hsds_id))
+    assert {t["code"] for t in children["contents"]} >= {"sti-testing", "hiv-testing"}
+    top = get_json(client, "/api/hsds/taxonomy_terms", top_only="true", per_page="1000")
+    assert all("parent_id" not in t for t in top["contents"])
+
+
+@pytest.mark.parametrize("url", ["/api/hsds/", *LISTS])
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_api_is_read_only(client: Client, url: str, method: str) -> None:
+    assert getattr(client, method)(url).status_code == 405
