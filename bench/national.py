@@ -432,6 +432,10 @@ def time_queries(mix: list[dict[str, str]]) -> dict[str, Any]:
     from waypost.search.services import BadSearch, SearchQuery, search
 
     timer = Timer()
+    # Searches refused as bad input (a generated city the gazetteer spells otherwise, or
+    # names twice) are counted in the report; their log lines would drown the table. Set
+    # here: the WSGI application configures logging again.
+    logging.getLogger("django.request").setLevel(logging.ERROR)
     routes = {"stack_api": "/api/search", "stack_html": "/search/"}
     available = {key: route for key, route in routes.items() if _routed(route)}
     stack: dict[str, list[float]] = {key: [] for key in available}
@@ -496,9 +500,6 @@ def run(services: int, queries: int, seed: int) -> dict[str, Any]:
     import django
 
     django.setup()
-    # Searches refused as bad input (a generated city the gazetteer spells otherwise) are
-    # counted in the report; their log lines would drown the table.
-    logging.getLogger("django.request").setLevel(logging.ERROR)
     report: dict[str, Any] = {
         "services": services,
         "seed": seed,

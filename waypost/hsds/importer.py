@@ -91,7 +91,7 @@ def import_hsds(
 @contextmanager
 def _roomy_cache() -> Iterator[None]:
     """SQLite's default page cache (2 MB) makes every index insert of a large import read
-    the disk; 128 MB keeps the indexes being written in memory. Memory-mapped reads are
+    the disk; 64 MB keeps the index pages being written at hand. Memory-mapped reads are
     turned off meanwhile: their pages would add to the process's memory as the file grows."""
     if connection.vendor != "sqlite":
         yield
@@ -102,7 +102,7 @@ def _roomy_cache() -> Iterator[None]:
         cursor.execute("PRAGMA mmap_size")
         row = cursor.fetchone()
         mmap = row[0] if row else 0
-        cursor.execute("PRAGMA cache_size = -131072")
+        cursor.execute("PRAGMA cache_size = -65536")
         cursor.execute("PRAGMA mmap_size = 0")
     try:
         yield
