@@ -49,3 +49,46 @@ def norwalk_ca(db: Any) -> Any:
     from waypost.places.models import Place
 
     return Place.objects.get(path="us/ca/norwalk")
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests() -> Iterator[None]:
+    """A request to /es/ leaves Spanish active in its thread; code run by a test outside a
+    request (get_absolute_url, say) must start from the default language."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+# -- staff accounts, one per role (editors' workspace, moderation) ---------------------
+
+ROLE_NAMES = ("editor", "moderator", "admin")
+
+
+@pytest.fixture
+def staff(db: Any) -> dict[str, Any]:
+    """One staff account per role (the groups exist after migrate), keyed by role."""
+    from django.contrib.auth.models import Group, User
+
+    users = {}
+    for role in ROLE_NAMES:
+        user = User.objects.create(username=f"{role}1", is_staff=True)
+        user.groups.set([Group.objects.get(name=role)])
+        users[role] = user
+    return users
+
+
+@pytest.fixture
+def as_role(client: Any, staff: dict[str, Any]) -> Any:
+    """A function giving a test client signed in as a role ("reader": signed out)."""
+    from django.test import Client
+
+    def make(role: str) -> Client:
+        c = Client()
+        if role != "reader":
+            c.force_login(staff[role])
+        return c
+
+    return make

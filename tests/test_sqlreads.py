@@ -53,7 +53,7 @@ def test_reads_match_the_orm_field_by_field(norwalk_ct: Any) -> None:
     )
     _same(reads.place_facts(ids), list(PlaceFact.objects.filter(place__in=ids).order_by("id")))
     _same(
-        reads.editorial_answers(ids, "en"),
+        reads.editorial_answers(ids, ["en"]),
         list(EditorialAnswer.objects.filter(place__in=ids, language="en").order_by("id")),
     )
 

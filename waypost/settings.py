@@ -38,6 +38,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 INSTALLED_APPS = [
+    # First, so its admin/base_site.html (the editors' site, accessible) is the one used.
+    "waypost.site",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -45,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "waypost.translations",
+    "simple_history",
     "waypost.places",
     "waypost.evidence",
     "waypost.laws",
@@ -53,8 +57,11 @@ INSTALLED_APPS = [
     "waypost.api",
     "waypost.guides",
     "waypost.datasets",
+    "waypost.safeguards",
+    "waypost.reports",
+    "waypost.comments",
+    "waypost.editors",
     "waypost.hsds",
-    "waypost.site",
 ]
 
 MIDDLEWARE = [
@@ -65,11 +72,16 @@ MIDDLEWARE = [
     # Sessions and CSRF only set a cookie when a form or a login needs one:
     # a reader who only reads gets none (tested).
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the URL alone (/es/...; English has no prefix). Nothing
+    # remembers it: no cookie, no session (tested).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "waypost.safeguards.csrf.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Names the signed-in editor on each change to a fact (editors' history).
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "waypost.urls"
@@ -108,6 +120,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "waypost" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -126,9 +139,37 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
+# The CSRF cookie is set only by a page with a form (comment, report, editors' login) and
+# ends with the browser session: nothing of it outlives the visit.
+CSRF_COOKIE_AGE = None
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "waypost.safeguards.views.csrf_failure"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and "DATABASE_URL" in os.environ)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+
+# Editors' passwords: argon2 first; the others only read hashes made before the switch.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTHENTICATION_BACKENDS = ["waypost.safeguards.lockout.LockoutBackend"]
+LOGIN_URL = "/editors/login/"
+# Login lockout, keyed on the account name (never the address): this many failures within
+# the window lock the account for the window.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+# Readers' comments and problem reports per client per hour; the client is known only by a
+# hash of its address with a random salt replaced every day.
+COMMENTS_PER_HOUR = int(os.environ.get("COMMENTS_PER_HOUR", "10"))
+REPORTS_PER_HOUR = int(os.environ.get("REPORTS_PER_HOUR", "20"))
+# E-mail addresses and contacts readers leave are erased this many days after moderation.
+CONTACT_RETENTION_DAYS = int(os.environ.get("CONTACT_RETENTION_DAYS", "30"))
+# The link checker introduces itself with this user agent.
+LINK_CHECK_USER_AGENT = os.environ.get(
+    "LINK_CHECK_USER_AGENT",
+    "WaypostLinkChecker/1.0 (checks that cited sources still answer; one request per link)",
+)
 
 # Where the quick-exit control sends a reader: an ordinary, neutral page.
 QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.google.com/search?q=weather")

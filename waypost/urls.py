@@ -1,7 +1,11 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, register_converter
 
+from waypost.comments import views as comment_views
+from waypost.editors import views as editor_views
+from waypost.reports import views as report_views
 from waypost.search import views as search_views
 from waypost.site import views
 from waypost.site.sitemaps import SITEMAPS
@@ -19,16 +23,35 @@ class SlugConverter:
 
 register_converter(SlugConverter, "placeslug")
 
-urlpatterns = [
+# Reader pages in every language: /us/ct/norwalk/ in English, /es/us/ct/norwalk/ in Spanish.
+urlpatterns = i18n_patterns(
     path("", views.home, name="home"),
     path("places/", views.places, name="places"),
     path("search/", search_views.search_page, name="search"),
-    path("api/", include("waypost.api.urls")),
     path("services/<uuid:service_id>/", views.service_detail, name="service"),
     path("us/", views.states, name="states"),
     path("us/<placeslug:state>/", views.state, name="state"),
     path("us/<placeslug:state>/<placeslug:city>/", views.guide, name="guide"),
+    path("us/<placeslug:state>/<placeslug:city>/card/", views.card, name="card"),
+    path("us/<placeslug:state>/<placeslug:city>/card.pdf", views.card_pdf, name="card-pdf"),
+    path("browse-safely/", views.browse_safely, name="browse-safely"),
+    path(
+        "us/<placeslug:state>/<placeslug:city>/comment/",
+        comment_views.comment,
+        name="comment",
+    ),
+    path(
+        "us/<placeslug:state>/<placeslug:city>/comments/",
+        comment_views.comments,
+        name="comments",
+    ),
+    path("report/<int:fact_id>/", report_views.report, name="report"),
     path("coverage/", views.coverage, name="coverage"),
+    prefix_default_language=False,
+)
+urlpatterns += [
+    # The API speaks JSON, the same in every language.
+    path("api/", include("waypost.api.urls")),
     path(
         "sitemap.xml",
         sitemap_views.index,
@@ -41,6 +64,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
+    path("editors/queue/", editor_views.recheck_queue, name="recheck-queue"),
     path("editors/", admin.site.urls),
 ]
 

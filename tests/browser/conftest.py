@@ -36,6 +36,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SERVER_START_TIMEOUT_S = 30.0
+# Staff accounts made in the browser tests' own database: editor1, moderator1, admin1.
+STAFF_ROLES = ("editor", "moderator", "admin")
+STAFF_PASSWORD = "browser-tests-only-password"
 NEUTRAL_TITLE = "Weather"
 NEUTRAL_PAGE = (
     "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Weather</title></head>"
@@ -86,6 +89,9 @@ def _server_env(var_dir: Path, quick_exit: str) -> dict[str, str]:
             "DEBUG": "false",
             "QUICK_EXIT_URL": quick_exit,
             "PYTHONUNBUFFERED": "1",
+            # One browser sends many comments and reports from 127.0.0.1 in a minute.
+            "COMMENTS_PER_HOUR": "1000",
+            "REPORTS_PER_HOUR": "1000",
         }
     )
     return env
@@ -131,6 +137,10 @@ def site_url(quick_exit_url: str) -> Iterator[str]:
     try:
         _manage(env, "migrate", "--noinput", "-v0")
         _manage(env, "load_demo")
+        for role in STAFF_ROLES:
+            _manage(
+                {**env, "WAYPOST_PASSWORD": STAFF_PASSWORD}, "add_staff", f"{role}1", "--role", role
+            )
         _manage(env, "collectstatic", "--noinput", "-v0")
         port = _free_port()
         with log.open("wb") as log_file:
@@ -184,8 +194,31 @@ def page(context: BrowserContext) -> Page:
     return context.new_page()
 
 
+def sign_in(page: Page, site_url: str, role: str) -> None:
+    """Sign a page's context in to the editors' workspace as a role's account."""
+    page.goto(site_url + "/editors/login/?next=/editors/")
+    page.fill("#id_username", f"{role}1")
+    page.fill("#id_password", STAFF_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(site_url + "/editors/")
+
+
 @pytest.fixture
 def no_js_page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(java_script_enabled=False)
     yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def editor_page(browser: Browser, site_url: str) -> Iterator[Page]:
+    """A page logged in to the editors' site, in its own context (its cookies stay there)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site_url + "/editors/login/")
+    page.fill("#id_username", "admin1")
+    page.fill("#id_password", STAFF_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(site_url + "/editors/")
+    yield page
     context.close()

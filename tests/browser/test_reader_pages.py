@@ -17,6 +17,7 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response
 pytestmark = pytest.mark.browser
 
 GUIDES = ["/us/ct/norwalk/", "/us/ca/norwalk/"]
+SPANISH_GUIDES = ["/es" + path for path in GUIDES]
 MAX_GUIDE_BYTES = 30 * 1024
 
 
@@ -70,7 +71,7 @@ class WireLog:
         return [(self.urls.get(rid, rid), size) for rid, size in self.sizes.items()]
 
 
-@pytest.mark.parametrize("path", GUIDES)
+@pytest.mark.parametrize("path", GUIDES + SPANISH_GUIDES)
 def test_guide_page_transfers_at_most_30_kb(
     site_url: str, context: BrowserContext, page: Page, path: str
 ) -> None:
@@ -100,6 +101,17 @@ def _visit_reader_pages(site_url: str, page: Page) -> None:
     page.goto(site_url + service, wait_until="networkidle")
     response = page.goto(site_url + "/us/ct/no-such-city/", wait_until="networkidle")
     assert response is not None and response.status == 404
+    # The same in Spanish, and the printable card and help page.
+    for path in (
+        "/es/",
+        SPANISH_GUIDES[0],
+        "/es/places/?q=norwalk",
+        "/es" + service,
+        "/us/ct/norwalk/card/",
+        "/es/browse-safely/",
+    ):
+        response = page.goto(site_url + path, wait_until="networkidle")
+        assert response is not None and response.ok, path
 
 
 def test_reader_pages_make_no_third_party_request(
@@ -241,3 +253,64 @@ def test_the_two_norwalks_are_never_mixed(site_url: str, page: Page, path: str) 
         assert phrase not in text, f"{path} mentions {phrase!r}"
     for phrase in ON_BOTH:
         assert phrase in text, f"{path} lacks {phrase!r}"
+
+
+@pytest.mark.parametrize(
+    ("before", "path"),
+    [("/", SPANISH_GUIDES[0]), ("/es/", "/us/ct/norwalk/card/"), ("/", "/browse-safely/")],
+)
+@pytest.mark.parametrize("how", ["click", "shortcut"])
+def test_quick_exit_replaces_the_page_in_history_on_every_page_type(
+    site_url: str, quick_exit_url: str, page: Page, before: str, path: str, how: str
+) -> None:
+    page.goto(site_url + before)
+    page.goto(site_url + path)
+    length = page.evaluate("() => history.length")
+    if how == "click":
+        page.click("#quick-exit")
+    else:
+        page.keyboard.press("Escape")
+    page.wait_for_url(quick_exit_url)
+    assert page.title() == "Weather"
+    # Replaced, not added: the history did not grow, and Back skips the page read.
+    assert page.evaluate("() => history.length") == length
+    page.go_back()
+    page.wait_for_url(site_url + before)
+    assert page.url == site_url + before
+    page.go_forward()
+    page.wait_for_url(quick_exit_url)
+
+
+def test_quick_exit_shortcut_works_while_typing_in_the_search_box(
+    site_url: str, quick_exit_url: str, page: Page
+) -> None:
+    page.goto(site_url + "/")
+    page.goto(site_url + GUIDES[0])
+    page.fill("#find-q", "somewhere")
+    page.keyboard.press("Escape")
+    _assert_left_without_trace(page, site_url, quick_exit_url)
+
+
+def test_printed_pages_leave_out_the_controls(site_url: str, page: Page) -> None:
+    page.goto(site_url + GUIDES[0])
+    page.emulate_media(media="print")
+    for selector in ("#quick-exit", "header .find", "nav.langs", "nav.toc", "footer"):
+        assert not page.locator(selector).first.is_visible(), selector
+    assert page.locator("#hotlines").is_visible()
+    assert page.locator("#sources").is_visible()
+
+
+@pytest.mark.parametrize("path", ["/us/ct/norwalk/card/", "/es/us/ca/norwalk/card/"])
+def test_the_card_page_prints_on_one_sheet(site_url: str, page: Page, path: str) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    page.goto(site_url + path)
+    # Chromium's own print engine, with the page's print stylesheet: what a worker gets
+    # when printing the card from the browser.
+    reader = PdfReader(io.BytesIO(page.pdf(format="Letter", prefer_css_page_size=True)))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "1-888-373-7888" in text
+    assert "Quick exit" not in text and "Salida rápida" not in text

@@ -13,6 +13,7 @@ from django.conf import settings
 from waypost.datasets.editorial import load_editorial_dir
 from waypost.datasets.errors import DataFileError
 from waypost.datasets.facts import load_facts_file
+from waypost.datasets.translations import load_translations_dir
 from waypost.directory.taxonomy import ensure_taxonomies
 from waypost.places.gazetteer import load_gazetteer, refresh_statistics
 from waypost.places.models import Place
@@ -50,5 +51,7 @@ def load_demo(*, gazetteer: bool = True) -> list[str]:
         lines.append(str(load_facts_file(path)))
     count = load_editorial_dir(PROJECT_DATA / "editorial")
     lines.append(f"editorial: {count} answers")
+    count = load_translations_dir(PROJECT_DATA / "translations")
+    lines.append(f"translations: {count} entries")
     refresh_statistics()
     return lines

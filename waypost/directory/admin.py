@@ -10,9 +10,10 @@ from waypost.directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from waypost.evidence.admin import OptionalFactInline, OwnsFactAdmin
 
 
-class PhoneInline(admin.TabularInline):
+class PhoneInline(OptionalFactInline, admin.TabularInline):
     model = Phone
     extra = 0
     raw_id_fields = ["fact"]
@@ -37,7 +38,7 @@ class AtLocationInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(OwnsFactAdmin):
     list_display = ["name", "organization", "status"]
     list_filter = ["status", "categories"]
     search_fields = ["name", "description", "organization__name"]

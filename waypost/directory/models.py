@@ -11,8 +11,10 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from waypost.evidence.models import Fact
+from waypost.localize import language_prefix
 from waypost.places.models import Place
 
 
@@ -124,7 +126,7 @@ class Service(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return f"/services/{self.hsds_id}/"
+        return f"{language_prefix()}/services/{self.hsds_id}/"
 
 
 class Location(models.Model):
@@ -199,8 +201,8 @@ class ServiceAtLocation(models.Model):
 
 
 class PhoneType(models.TextChoices):
-    VOICE = "voice", "Call"
-    TEXT = "text", "Text"
+    VOICE = "voice", _("Call")
+    TEXT = "text", _("Text")
     TTY = "tty", "TTY"
     FAX = "fax", "Fax"
     CELL = "cell", "Cell"
@@ -231,13 +233,13 @@ class Phone(models.Model):
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 HSDS_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]

@@ -40,6 +40,25 @@ class Outcome(models.TextChoices):
     CONFLICT = "conflict", "Found a conflict"
 
 
+class FactQuerySet(models.QuerySet["Fact"]):
+    def with_status(self, status: Status | str, today: dt.date | None = None) -> FactQuerySet:
+        """The facts that `fact_status` puts in this status, as one database filter."""
+        today = today or dt.date.today()
+        oldest_valid = today - dt.timedelta(days=settings.CHECK_VALID_DAYS)
+        disputed = models.Q(open_disputes__gt=0) | models.Q(last_outcome=Outcome.CONFLICT)
+        confirmed = models.Q(last_checked_on__isnull=False, last_outcome=Outcome.CONFIRMED)
+        if status == Status.DISPUTED:
+            return self.filter(disputed)
+        rest = self.exclude(disputed)
+        if status == Status.UNCHECKED:
+            return rest.exclude(confirmed)
+        if status == Status.DUE:
+            return rest.filter(confirmed, last_checked_on__lt=oldest_valid)
+        if status == Status.CHECKED:
+            return rest.filter(confirmed, last_checked_on__gte=oldest_valid)
+        raise ValueError(f"unknown status {status!r}")
+
+
 class Fact(models.Model):
     """A statement shown to readers, with what is known about its truth."""
 
@@ -53,6 +72,8 @@ class Fact(models.Model):
     last_checked_on = models.DateField(null=True, blank=True)
     last_outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
     open_disputes = models.PositiveIntegerField(default=0)
+
+    objects = FactQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.label
@@ -97,6 +118,13 @@ class Check(models.Model):
     method = models.CharField(max_length=200, help_text="Source page, phone call, archived copy…")
     outcome = models.CharField(max_length=12, choices=Outcome.choices)
     note = models.TextField(blank=True)
+    # The source the check compared the fact with, and the date that source carried then.
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="checks"
+    )
+    source_date = models.CharField(
+        max_length=10, blank=True, help_text="Date of the source (YYYY, YYYY-MM or YYYY-MM-DD)."
+    )
 
     class Meta:
         ordering = ["-checked_on", "-id"]

@@ -18,8 +18,14 @@ def record_check(
     method: str,
     outcome: Outcome | str,
     note: str = "",
+    source: Source | None = None,
+    source_date: str = "",
 ) -> Check:
-    """Record a check and bring the fact's status fields up to date."""
+    """Record a check and bring the fact's status fields up to date.
+
+    A check that names its source and the date that source now carries also dates the
+    source, since an old source ages every fact citing it.
+    """
     check = Check.objects.create(
         fact=fact,
         checked_on=checked_on,
@@ -27,11 +33,18 @@ def record_check(
         method=method,
         outcome=outcome,
         note=note,
+        source=source,
+        source_date=source_date,
     )
+    if source is not None and source_date and source.as_of != source_date:
+        source.as_of = source_date
+        source.save(update_fields=["as_of"])
     newest = Check.objects.filter(fact=fact).order_by("-checked_on", "-id").first()
     assert newest is not None
     fact.last_checked_on = newest.checked_on
     fact.last_outcome = newest.outcome
+    # Read by the change history, when one is kept.
+    fact._change_reason = f"check recorded by {checked_by}: {outcome} ({method})"  # type: ignore[attr-defined]
     fact.save(update_fields=["last_checked_on", "last_outcome"])
     return check
 
@@ -45,3 +58,23 @@ def cite(fact: Fact, source: Source, excerpt: str = "") -> Citation:
         citation.excerpt = f"{citation.excerpt} | {excerpt}" if citation.excerpt else excerpt
         citation.save(update_fields=["excerpt"])
     return citation
+
+
+@transaction.atomic
+def open_dispute(fact: Fact, reason: str = "problem reported") -> None:
+    """A problem is open on the fact: readers see it as disputed from now on."""
+    _add_disputes(fact, 1, reason)
+
+
+@transaction.atomic
+def close_dispute(fact: Fact, reason: str = "problem closed") -> None:
+    _add_disputes(fact, -1, reason)
+
+
+def _add_disputes(fact: Fact, delta: int, reason: str) -> None:
+    # Read under a row lock and saved (not update()) so the change enters the fact's history.
+    locked = Fact.objects.select_for_update().get(pk=fact.pk)
+    locked.open_disputes = max(0, locked.open_disputes + delta)
+    locked._change_reason = reason  # type: ignore[attr-defined]
+    locked.save(update_fields=["open_disputes"])
+    fact.open_disputes = locked.open_disputes

@@ -30,6 +30,19 @@ class Evidence:
     status: Status
     checked_on: dt.date | None
     note: str
+    fact_id: int = 0
+    # A reader's problem report is open (as opposed to a check that found a conflict).
+    reported: bool = False
+
+    def reads_as(self, other: Evidence) -> bool:
+        """Whether a reader would see the same mark (a phone's evidence as its service's)."""
+        return (self.refs, self.status, self.checked_on, self.note, self.reported) == (
+            other.refs,
+            other.status,
+            other.checked_on,
+            other.note,
+            other.reported,
+        )
 
     @property
     def settled(self) -> bool:
@@ -40,4 +53,11 @@ def evidence_for(
     fact: Fact, sources: list[Source], registry: CitationRegistry, today: dt.date
 ) -> Evidence:
     refs = tuple(registry.number(source) for source in sources)
-    return Evidence(refs, fact.status(today), fact.last_checked_on, fact.note)
+    return Evidence(
+        refs,
+        fact.status(today),
+        fact.last_checked_on,
+        fact.note,
+        fact_id=fact.pk,
+        reported=fact.open_disputes > 0,
+    )

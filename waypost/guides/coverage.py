@@ -13,13 +13,16 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext
 
 from waypost.directory.models import Service
 from waypost.evidence.models import Citation, Status, fact_status
 from waypost.guides.models import PlaceFact
-from waypost.guides.services import GuideComposer, Item
+from waypost.guides.services import GuideComposer, Item, items_localizer
 from waypost.laws.models import Law, LawStatement, LawTopic, Program, ProgramKind
+from waypost.localize import language_prefix
 from waypost.places.models import Place, PlaceKind
+from waypost.translations.services import ENGLISH, Localizer
 
 CHECKED = "checked"
 UNCHECKED = "unchecked"
@@ -161,14 +164,15 @@ class StatePage:
     notes: list[Item]
     sources: list[Any]
     cities: list[tuple[str, str]]
+    loc: Localizer = ENGLISH
 
 
 class StateComposer(GuideComposer):
     """A guide composer whose chain is the state alone: the state page shows the state's
     own law, not federal law, and no services near a point (a state has none)."""
 
-    def __init__(self, state: Place, on: dt.date) -> None:
-        super().__init__(state, on)
+    def __init__(self, state: Place, on: dt.date, language: str = "en") -> None:
+        super().__init__(state, on, language)
         self.chain = [state]
 
     @cached_property
@@ -197,7 +201,7 @@ class StateComposer(GuideComposer):
         for topic in TOPIC_ORDER:
             items = self.sourced(st for st in in_force if st.topic == topic)
             if items:
-                groups.append(LawGroup(str(labels.get(topic, "Other law")), tuple(items)))
+                groups.append(LawGroup(str(labels.get(topic, gettext("Other law"))), tuple(items)))
         programs = self.sourced(self.programs)
         changes = sorted(
             self.law_changes,
@@ -206,6 +210,7 @@ class StateComposer(GuideComposer):
         )
         law_changes = self.sourced(changes)
         notes = self.sourced(self.place_facts)
+        shown = [*hotlines, *(i for g in groups for i in g.items), *programs, *law_changes, *notes]
         return StatePage(
             state=self.place,
             on=self.on,
@@ -216,6 +221,7 @@ class StateComposer(GuideComposer):
             notes=notes,
             sources=list(self.registry.sources),
             cities=state_cities(self.place),
+            loc=items_localizer(self.language, [*shown, *(p for i in shown for p in i.phones)]),
         )
 
 
@@ -232,11 +238,11 @@ def state_cities(state: Place) -> list[tuple[str, str]]:
     out = []
     for name, path, county in rows:
         label = f"{name} ({county})" if counts[name] > 1 and county else name
-        out.append((label, f"/{path}/"))
+        out.append((label, f"{language_prefix()}/{path}/"))
     return out
 
 
-def compose_state_page(state: Place, on: dt.date | None = None) -> StatePage:
+def compose_state_page(state: Place, on: dt.date | None = None, language: str = "en") -> StatePage:
     if state.kind != PlaceKind.STATE:
         raise ValueError("state pages are composed for states")
-    return StateComposer(state, on or dt.date.today()).compose_state()
+    return StateComposer(state, on or dt.date.today(), language).compose_state()

@@ -75,14 +75,15 @@ def place_facts(place_ids: Sequence[int]) -> list[PlaceFact]:
     return [_with_fact(row, fact) for row, fact in fetch(sql, place_ids, pf, FACT)]
 
 
-def editorial_answers(place_ids: Sequence[int], language: str) -> list[EditorialAnswer]:
+def editorial_answers(place_ids: Sequence[int], languages: Sequence[str]) -> list[EditorialAnswer]:
     answer = Part(EditorialAnswer, "a")
     sql = (
         f"SELECT {answer.columns}, {FACT.columns} FROM {answer.table}"
         f" JOIN {FACT.table} ON f.id = a.fact_id"
-        f" WHERE a.place_id IN ({placeholders(place_ids)}) AND a.language = %s ORDER BY a.id"
+        f" WHERE a.place_id IN ({placeholders(place_ids)})"
+        f" AND a.language IN ({placeholders(languages)}) ORDER BY a.id"
     )
-    rows = fetch(sql, [*place_ids, language], answer, FACT)
+    rows = fetch(sql, [*place_ids, *languages], answer, FACT)
     return [_with_fact(row, fact) for row, fact in rows]
 
 

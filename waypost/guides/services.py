@@ -27,10 +27,12 @@ from waypost.directory.taxonomy import category_codes_with_descendants
 from waypost.evidence.models import Fact, Source
 from waypost.guides import editorial, reads
 from waypost.guides.citations import CitationRegistry, Evidence, evidence_for
+from waypost.guides.localized import localizer_for
 from waypost.guides.models import EditorialAnswer, PlaceFact
 from waypost.guides.topics import TOPICS, BlockSpec, Question, Topic
 from waypost.laws.models import LawChange, LawStatement, Program
 from waypost.places.models import Place, PlaceKind
+from waypost.translations.services import ENGLISH, Localizer
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Answer:
     editorial_html: str
     editorial: Item | None
     blocks: tuple[Block, ...]
+    editorial_language: str = ""
 
     @property
     def is_empty(self) -> bool:
@@ -88,10 +91,35 @@ class Guide:
     # Set only when no service is within the nearby radius: the closest ones known.
     nearest_elsewhere: list[Item] = field(default_factory=list)
     radius_mi: float = 0
+    # The page's data-driven text in its language (English where no translation is on file).
+    loc: Localizer = ENGLISH
 
     @property
     def answers(self) -> list[Answer]:
         return [a for s in self.sections for a in s.answers]
+
+    def items(self) -> list[Item]:
+        """Every item on the page, with the phones of each service."""
+        out = [*self.hotlines, *self.about, *self.repealed, *self.nearest_elsewhere]
+        for answer in self.answers:
+            if answer.editorial:
+                out.append(answer.editorial)
+            for block in answer.blocks:
+                out.extend(block.items)
+        return [*out, *(phone for item in out for phone in item.phones)]
+
+
+def items_localizer(language: str, items: list[Item]) -> Localizer:
+    """One query for the translations of everything the items show."""
+    objects: list[Any] = []
+    extra: list[str] = []
+    for item in items:
+        objects.append(item.obj)
+        if item.location is not None:
+            objects.append(item.location)
+        extra.extend(item.attributes)
+        extra.append(item.evidence.note)
+    return localizer_for(language, objects, extra)
 
 
 # With no service within the nearby radius, the guide lists this many of the nearest known,
@@ -250,9 +278,13 @@ class GuideComposer:
         """The editorial answer per question from the most specific level that has one."""
         depth = {p.pk: i for i, p in enumerate(self.chain)}
         found: dict[str, EditorialAnswer] = {}
-        rows = reads.editorial_answers(self.chain_ids, self.language)
-        for answer in sorted(rows, key=lambda a: depth[a.place_id]):
-            found[answer.question] = answer  # deeper levels override broader ones
+        # Deeper levels override broader ones; at one level, the reader's language wins
+        # over the English an answer falls back to.
+        languages = list(dict.fromkeys([self.language, settings.LANGUAGE_CODE]))
+        rows = reads.editorial_answers(self.chain_ids, languages)
+        ranked = sorted(rows, key=lambda a: (depth[a.place_id], a.language == self.language))
+        for answer in ranked:
+            found[answer.question] = answer
         return found
 
     # -- blocks -------------------------------------------------------------------------
@@ -326,7 +358,8 @@ class GuideComposer:
             html = editorial.number_markers(written.body_html, numbers)
             editorial_item = self.item(written)
         blocks = tuple(self.block(spec, question) for spec in question.blocks)
-        return Answer(question, html, editorial_item, blocks)
+        language = written.language if written is not None else ""
+        return Answer(question, html, editorial_item, blocks, language)
 
     def compose(self) -> Guide:
         guide = Guide(self.place, self.on, self.language, self.chain)
@@ -350,6 +383,7 @@ class GuideComposer:
                     ]
             guide.sections.append(TopicSection(topic, tuple(answers)))
         guide.sources = list(self.registry.sources)
+        guide.loc = items_localizer(self.language, guide.items())
         return guide
 
 

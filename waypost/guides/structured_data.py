@@ -11,7 +11,7 @@ from django.utils.html import strip_tags
 from waypost.guides.services import Answer, Guide
 
 
-def _answer_text(answer: Answer) -> str:
+def _answer_text(answer: Answer, guide: Guide) -> str:
     # Reference marks ([3]) point into the page; the structured answer is read without it.
     prose = re.sub(r"\s*<sup>.*?</sup>", "", answer.editorial_html)
     parts = [strip_tags(prose).strip()] if prose else []
@@ -20,21 +20,21 @@ def _answer_text(answer: Answer) -> str:
             if not item.evidence.settled:
                 continue  # unconfirmed facts are never stated as settled, here either
             obj = item.obj
-            parts.append(
-                str(
-                    getattr(obj, "summary", "")
-                    or getattr(obj, "change", "")
-                    or getattr(obj, "name", "")
-                    or getattr(obj, "text", "")
-                )
+            text = str(
+                getattr(obj, "summary", "")
+                or getattr(obj, "change", "")
+                or getattr(obj, "name", "")
+                or getattr(obj, "text", "")
             )
+            # In the page's language, or the English the page itself shows.
+            parts.append(guide.loc.plain(text))
     return " ".join(p for p in parts if p)
 
 
 def faq_json_ld(guide: Guide) -> dict[str, Any]:
     entities = []
     for answer in guide.answers:
-        text = _answer_text(answer)
+        text = _answer_text(answer, guide)
         if text:
             entities.append(
                 {

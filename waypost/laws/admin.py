@@ -1,16 +1,17 @@
 from django.contrib import admin
 
+from waypost.evidence.admin import OptionalFactInline, OwnsFactAdmin
 from waypost.laws.models import Law, LawChange, LawStatement, Program
 
 
-class StatementInline(admin.StackedInline):
+class StatementInline(OptionalFactInline, admin.StackedInline):
     model = LawStatement
     extra = 0
     raw_id_fields = ["fact"]
 
 
 @admin.register(Law)
-class LawAdmin(admin.ModelAdmin):
+class LawAdmin(OwnsFactAdmin):
     list_display = ["citation", "title", "jurisdiction", "effective_from", "effective_to"]
     list_filter = ["jurisdiction__state_code"]
     search_fields = ["citation", "title", "statements__summary"]
@@ -19,7 +20,7 @@ class LawAdmin(admin.ModelAdmin):
 
 
 @admin.register(LawChange)
-class LawChangeAdmin(admin.ModelAdmin):
+class LawChangeAdmin(OwnsFactAdmin):
     list_display = ["bill", "name", "jurisdiction", "signed_on", "effective_on"]
     search_fields = ["bill", "name", "change"]
     raw_id_fields = ["jurisdiction", "fact"]
@@ -27,7 +28,7 @@ class LawChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(OwnsFactAdmin):
     list_display = ["title", "kind", "jurisdiction", "citation"]
     list_filter = ["kind"]
     search_fields = ["title", "citation", "summary"]

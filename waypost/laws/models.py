@@ -7,17 +7,18 @@ import re
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from waypost.evidence.models import Fact
 from waypost.places.models import Place
 
 
 class LawTopic(models.TextChoices):
-    SELLING = "selling", "Selling sex"
-    BUYING = "buying", "Buying sex"
-    PROMOTING = "promoting", "Promoting prostitution"
-    TRAFFICKING = "trafficking", "Trafficking"
-    RELATED = "related", "Related law"
+    SELLING = "selling", _("Selling sex")
+    BUYING = "buying", _("Buying sex")
+    PROMOTING = "promoting", _("Promoting prostitution")
+    TRAFFICKING = "trafficking", _("Trafficking")
+    RELATED = "related", _("Related law")
 
 
 class InForceQuerySet(models.QuerySet):
@@ -146,10 +147,10 @@ class LawChange(models.Model):
 
 
 class ProgramKind(models.TextChoices):
-    DIVERSION = "diversion", "Diversion"
-    RECORD_RELIEF = "record relief", "Record relief"
-    SAFE_HARBOR = "safe harbor", "Safe harbor for minors"
-    BENEFIT = "benefit", "Income support"
+    DIVERSION = "diversion", _("Diversion")
+    RECORD_RELIEF = "record relief", _("Record relief")
+    SAFE_HARBOR = "safe harbor", _("Safe harbor for minors")
+    BENEFIT = "benefit", _("Income support")
 
 
 class Program(models.Model):

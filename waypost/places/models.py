@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from waypost.localize import language_prefix
 from waypost.places.text import normalize_name
 
 
@@ -62,7 +63,7 @@ class Place(models.Model):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return f"/{self.path}/"
+        return f"{language_prefix()}/{self.path}/"
 
     @property
     def slug(self) -> str:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from waypost.places.models import Place, PlaceKind, ZipCode
 from waypost.places.text import normalize_name
@@ -38,18 +39,23 @@ def find_places(query: str, limit: int = 50) -> PlaceMatches:
     """Cities matching a query, most populous first; a ZIP resolves to its city."""
     query = query.strip()
     if not query:
-        raise BadQuery("Type a city name or a 5-digit ZIP code.")
+        raise BadQuery(_("Type a city name or a 5-digit ZIP code."))
     if len(query) > MAX_QUERY_LENGTH:
-        raise BadQuery(f"That is too long: use at most {MAX_QUERY_LENGTH} characters.")
+        raise BadQuery(
+            _("That is too long: use at most %(count)d characters.") % {"count": MAX_QUERY_LENGTH}
+        )
     if _ZIPLIKE.match(query):
         match = _ZIP.match(query)
         if not match:
-            raise BadQuery(f"{query!r} is not a ZIP code: a ZIP code has 5 digits, like 06850.")
+            raise BadQuery(
+                _("'%(query)s' is not a ZIP code: a ZIP code has 5 digits, like 06850.")
+                % {"query": query}
+            )
         zip_code = ZipCode.objects.select_related("place").filter(code=match.group(1)).first()
         places = [zip_code.place] if zip_code and zip_code.place else []
         return PlaceMatches(query, places, zip_code, is_zip=True)
     if not normalize_name(query):
-        raise BadQuery("Type a city name using letters, or a 5-digit ZIP code.")
+        raise BadQuery(_("Type a city name using letters, or a 5-digit ZIP code."))
 
     cities = Place.objects.cities().select_related("parent", "county")
     found = list(cities.named(query).order_by(BY_POPULATION, "path")[:limit])

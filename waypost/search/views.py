@@ -6,8 +6,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from waypost.guides.localized import localizer_for
 from waypost.search.forms import LANGUAGES, attribute_choices, category_choices
 from waypost.search.services import DEFAULT_RADIUS_MI, BadSearch, SearchQuery, search
 
@@ -40,13 +42,18 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "attrs": {a.strip() for v in params.getlist("attr") for a in v.split(",")},
         "langs": {la.strip().lower() for v in params.getlist("lang") for la in v.split(",")},
     }
+    categories, attributes = category_choices(), attribute_choices()
     context: dict[str, Any] = {
         "values": values,
-        "category_choices": category_choices(),
-        "attribute_choices": attribute_choices(),
+        "category_choices": categories,
+        "attribute_choices": attributes,
         "languages": LANGUAGES,
     }
+    # Names of the choices, and of what the results show, in the reader's language.
+    texts = [c.name for g in categories for c in (g, *g.children)] + [a.name for a in attributes]
+    objects: list[Any] = []
     if not any(params.get(name) for name in FIELDS):
+        context["loc"] = localizer_for(get_language(), objects, texts)
         return render(request, "search/search.html", context)
     status = 200
     try:
@@ -64,4 +71,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
             context["previous_url"] = query.query_string(page=result.page - 1)
         if result.has_next:
             context["next_url"] = query.query_string(page=result.page + 1)
+        for r in result.results:
+            objects += [r.service, *([r.location] if r.location else [])]
+            texts += [c.name for c in r.categories] + [a.name for a in r.attributes]
+    context["loc"] = localizer_for(get_language(), objects, texts)
     return render(request, "search/search.html", context, status=status)

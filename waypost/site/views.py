@@ -9,20 +9,27 @@ from typing import Any
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from waypost.comments.services import published_for
 from waypost.directory.models import Service
 from waypost.directory.services import hotlines_for
+from waypost.guides.card import compose_card
 from waypost.guides.coverage import (
     COVERAGE_TOPICS,
     compose_state_page,
     state_by_code,
     state_coverage,
 )
+from waypost.guides.localized import localizer_for
 from waypost.guides.services import compose_guide
 from waypost.guides.structured_data import faq_json_ld_text
 from waypost.places.models import Place
 from waypost.places.services import BadQuery, city_at, find_places, suggest_for_path
+from waypost.site.pdf import render_pdf
 
 
 def bad_request(request: HttpRequest, message: str, field: str) -> HttpResponse:
@@ -38,7 +45,8 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def home(request: HttpRequest) -> HttpResponse:
     country = Place.objects.filter(path="us").first()
     hotlines = hotlines_for([country]) if country else []
-    return render(request, "site/home.html", {"hotlines": hotlines})
+    loc = localizer_for(get_language(), [*hotlines, *(p for s in hotlines for p in s.phones.all())])
+    return render(request, "site/home.html", {"hotlines": hotlines, "loc": loc})
 
 
 @require_safe
@@ -61,9 +69,11 @@ def _guide_date(request: HttpRequest) -> dt.date:
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
-        raise BadQuery(f"{raw!r} is not a date: use YYYY-MM-DD, like 2023-01-01.") from None
+        raise BadQuery(
+            _("'%(value)s' is not a date: use YYYY-MM-DD, like 2023-01-01.") % {"value": raw}
+        ) from None
     if not dt.date(1900, 1, 1) <= day <= dt.date(2100, 12, 31):
-        raise BadQuery("Choose a date between 1900 and 2100.")
+        raise BadQuery(_("Choose a date between 1900 and 2100."))
     return day
 
 
@@ -76,14 +86,48 @@ def guide(request: HttpRequest, state: str, city: str) -> HttpResponse:
         on = _guide_date(request)
     except BadQuery as exc:
         return bad_request(request, str(exc), "date")
-    composed = compose_guide(place, on)
+    composed = compose_guide(place, on, get_language())
     context: dict[str, Any] = {
         "guide": composed,
+        "loc": composed.loc,
         "place": place,
         "is_today": on == dt.date.today(),
         "json_ld": faq_json_ld_text(composed),
+        "comments": published_for(place),
     }
     return render(request, "site/guide.html", context)
+
+
+def _card_context(request: HttpRequest, place: Place) -> dict[str, Any]:
+    card = compose_card(place, get_language())
+    guide_url = request.build_absolute_uri(place.get_absolute_url())
+    short_url = guide_url.split("://", 1)[-1]
+    return {"card": card, "place": place, "loc": card.loc, "short_url": short_url}
+
+
+@require_safe
+def card(request: HttpRequest, state: str, city: str) -> HttpResponse:
+    place = city_at(f"us/{state}/{city}")
+    if place is None:
+        return not_found(request)
+    return render(request, "site/card.html", _card_context(request, place))
+
+
+@require_safe
+def card_pdf(request: HttpRequest, state: str, city: str) -> HttpResponse:
+    place = city_at(f"us/{state}/{city}")
+    if place is None:
+        return not_found(request)
+    html = render_to_string("site/card_pdf.html", _card_context(request, place), request)
+    response = HttpResponse(render_pdf(html, "site/site.css"), content_type="application/pdf")
+    name = f"waypost-{place.slug}-{place.state_code.lower()}-{get_language()}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@require_safe
+def browse_safely(request: HttpRequest) -> HttpResponse:
+    return render(request, "site/browse_safely.html")
 
 
 @require_safe
@@ -102,7 +146,18 @@ def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
         ),
         hsds_id=service_id,
     )
-    return render(request, "site/service.html", {"service": service, "today": dt.date.today()})
+    texts = [a.name for a in service.attributes.all()] + [c.name for c in service.categories.all()]
+    texts.append(service.languages_description)
+    objects = [
+        service,
+        service.fact,
+        *service.phones.all(),
+        *(p.fact for p in service.phones.all()),
+        *(link.location for link in service.at_locations.all()),
+    ]
+    loc = localizer_for(get_language(), objects, texts)
+    context = {"service": service, "loc": loc, "title": loc.plain(service.name)}
+    return render(request, "site/service.html", context)
 
 
 @require_safe
@@ -110,8 +165,8 @@ def state(request: HttpRequest, state: str) -> HttpResponse:
     place = state_by_code(state)
     if place is None:
         return not_found(request)
-    page = compose_state_page(place)
-    return render(request, "site/state.html", {"page": page, "place": place})
+    page = compose_state_page(place, language=get_language())
+    return render(request, "site/state.html", {"page": page, "place": place, "loc": page.loc})
 
 
 @require_safe

@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
+from typing import Any
 
 from django import template
 from django.utils.dateformat import time_format
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from waypost.evidence.models import Status
 from waypost.guides.citations import Evidence
 from waypost.guides.services import Item
+from waypost.localize import language_prefix
 from waypost.places.models import Place
+from waypost.translations.services import ENGLISH, Localizer
 
 register = template.Library()
 
@@ -25,20 +31,42 @@ def _refs(ev: Evidence) -> str:
     return "".join(f'<a href="#source-{n}">[{n}]</a>' for n in ev.refs)
 
 
-def _evidence(ev: Evidence) -> str:
-    day = f"{ev.checked_on.day} {ev.checked_on:%b %Y}" if ev.checked_on else ""
+def short_day(value: dt.date) -> str:
+    """ "3 Nov 2026" in English, "3 nov 2026" in Spanish."""
+    return date_format(value, "j M Y")
+
+
+def _evidence(ev: Evidence, loc: Localizer = ENGLISH) -> str:
+    day = short_day(ev.checked_on) if ev.checked_on else ""
     if ev.status == Status.CHECKED:
-        said = f"checked on {day}"
+        said = escape(_("checked on %(day)s") % {"day": day})
     elif ev.status == Status.DUE:
-        said = f"last checked {day}, due for a re-check"
+        said = escape(_("last checked %(day)s, due for a re-check") % {"day": day})
+    elif ev.reported:
+        said = str(_READER_REPORTED)
     elif ev.status == Status.DISPUTED:
-        said = (
-            "<strong>Disputed:</strong> a reader or a check says this may be wrong; we are checking"
-        )
+        said = str(_CHECK_CONFLICT)
     else:
-        said = "<strong>Unchecked:</strong> not confirmed, treat with care"
-    note = f" · <em>{escape(ev.note)}</em>" if ev.note else ""
-    return f'<span class="ev ev-{ev.status}">{_refs(ev)} {said}{note}</span>'
+        said = str(_UNCHECKED)
+    note = f" · <em>{loc.html(ev.note)}</em>" if ev.note else ""
+    return f'<span class="ev ev-{ev.status}">{_refs(ev)} {said}{note}{_report_link(ev)}</span>'
+
+
+_READER_REPORTED = gettext_lazy(
+    "<strong>Disputed:</strong> a reader reported this may be out of date; we are checking"
+)
+_CHECK_CONFLICT = gettext_lazy(
+    "<strong>Disputed:</strong> a check found this may be wrong; we are checking"
+)
+_UNCHECKED = gettext_lazy("<strong>Unchecked:</strong> not confirmed, treat with care")
+_REPORT = gettext_lazy("Report a problem")
+
+
+def _report_link(ev: Evidence) -> str:
+    """A plain link to the fact's report page: one small link, no form, on every fact."""
+    if not ev.fact_id:
+        return ""
+    return f' · <a class="rp" href="{language_prefix()}/report/{ev.fact_id}/">{_REPORT}</a>'
 
 
 @register.simple_tag
@@ -46,21 +74,30 @@ def refs(ev: Evidence) -> SafeString:
     return mark_safe(f'<span class="ev">{_refs(ev)}</span>')
 
 
-@register.simple_tag
-def evidence(ev: Evidence) -> SafeString:
-    return mark_safe(_evidence(ev))
+@register.simple_tag(takes_context=True)
+def evidence(context: dict[str, Any], ev: Evidence) -> SafeString:
+    return mark_safe(_evidence(ev, context.get("loc") or ENGLISH))
+
+
+@register.simple_tag(takes_context=True)
+def tr(context: dict[str, Any], value: str) -> SafeString:
+    """Data-driven text in the page's language, or in English marked as such."""
+    loc: Localizer = context.get("loc") or ENGLISH
+    return mark_safe(loc.html(value))
 
 
 def _time(value: dt.time) -> str:
     return time_format(value, "g:i A")
 
 
-@register.simple_tag
-def service_item(item: Item, place: Place, compact: bool = False) -> SafeString:
-    return mark_safe(render_service_item(item, place, compact))
+@register.simple_tag(takes_context=True)
+def service_item(
+    context: dict[str, Any], item: Item, place: Place, compact: bool = False
+) -> SafeString:
+    return mark_safe(render_service_item(item, place, context.get("loc") or ENGLISH, compact))
 
 
-def _where(item: Item) -> str:
+def _where(item: Item, loc: Localizer) -> str:
     """The street address, or only the area for a service without a public address."""
     location = item.location
     if location is None:
@@ -68,57 +105,95 @@ def _where(item: Item) -> str:
     if not location.area_only:
         address = getattr(location, "address", None)
         if address is not None:
-            return str(address)
-    return f"Serves {location.area_description}" if location.area_description else ""
+            return escape(str(address))
+    if not location.area_description:
+        return ""
+    return escape(_("Serves %(area)s")) % {"area": loc.html(location.area_description)}
 
 
-def render_service_item(item: Item, place: Place, compact: bool = False) -> str:
+def render_service_item(item: Item, place: Place, loc: Localizer, compact: bool = False) -> str:
     """One service in a guide listing: name, distance, details, phones, evidence."""
     service = item.obj
-    out = [f'<li class="svc"><a href="{service.get_absolute_url()}">{escape(service.name)}</a>']
+    out = [f'<li class="svc"><a href="{service.get_absolute_url()}">{loc.html(service.name)}</a>']
     if not compact and service.organization.name != service.name:
         out.append(f' <span class="org">({escape(service.organization.name)})</span>')
     if item.distance_mi is not None:
-        where = "in " if item.local else f"{item.distance_mi:.0f} mi from "
-        out.append(f' <span class="dist">{where}{escape(place.name)}</span>')
-    where_text = _where(item)
+        if item.local:
+            where = _("in %(place)s") % {"place": place.name}
+        else:
+            where = _("%(miles).0f mi from %(place)s") % {
+                "miles": item.distance_mi,
+                "place": place.name,
+            }
+        out.append(f' <span class="dist">{escape(where)}</span>')
+    where_text = _where(item, loc)
     if where_text:
-        out.append(f'<br><span class="where">{escape(where_text)}</span>')
+        out.append(f'<br><span class="where">{where_text}</span>')
     if compact:
         if service.hours_description:
-            out.append(f" · {escape(service.hours_description)}")
+            out.append(f" · {loc.html(service.hours_description)}")
     else:
         if service.description:
-            out.append(f"<br>{escape(service.description)}")
+            out.append(f"<br>{loc.html(service.description)}")
         tags = [*item.attributes, *([service.fees_description] if service.fees_description else [])]
         if tags:
-            spans = "".join(f"<span>{escape(t)}</span>" for t in tags)
+            spans = "".join(f"<span>{loc.html(t)}</span>" for t in tags)
             out.append(f'<br><span class="tags">{spans}</span>')
         if service.hours_description:
-            out.append(f"<br>Hours: {escape(service.hours_description)}")
+            out.append(f"<br>{escape(_('Hours:'))} {loc.html(service.hours_description)}")
         days = item.schedules
         if days:
             hours = "; ".join(
                 f"{s.get_weekday_display()} {_time(s.opens_at)}–{_time(s.closes_at)}" for s in days
             )
-            caveat = "" if item.evidence.settled else " (not confirmed)"
-            out.append(f"<br>Hours{caveat}: {escape(hours)}")
+            label = _("Hours:") if item.evidence.settled else _("Hours (not confirmed):")
+            out.append(f"<br>{escape(label)} {escape(hours)}")
     if item.phones:
         phones = []
         for phone in item.phones:
             number = phone.obj
             extra = " (español)" if number.language == "es" else ""
             if number.description:
-                extra += f" ({escape(number.description)})"
-            if phone.evidence == item.evidence:
+                extra += f" ({loc.html(number.description)})"
+            if phone.evidence.reads_as(item.evidence):
                 mark = f'<span class="ev">{_refs(phone.evidence)}</span>'
             else:
-                mark = _evidence(phone.evidence)
+                mark = _evidence(phone.evidence, loc)
             phones.append(
                 f'<span class="phone"><a href="{escape(number.href)}">'
                 f"{escape(number.get_type_display())} {escape(number.number)}</a>{extra} {mark}"
                 "</span>"
             )
         out.append(f'<br><span class="phones">{"".join(phones)}</span>')
-    out.append(f"<br>{_evidence(item.evidence)}</li>")
+    out.append(f"<br>{_evidence(item.evidence, loc)}</li>")
     return "".join(out)
+
+
+@register.simple_tag(takes_context=True)
+def card_item(context: dict[str, Any], item: Item) -> SafeString:
+    """A service on the printed card: name, where, phones, and when it was last checked."""
+    loc: Localizer = context.get("loc") or ENGLISH
+    service = item.obj
+    out = [f"<li><strong>{loc.html(service.name)}</strong>"]
+    if item.distance_mi is not None and item.location is not None:
+        where = _where(item, loc)
+        if where:
+            out.append(f" · {where}")
+        if not item.local:
+            out.append(" · " + escape(_("%(miles).0f mi away") % {"miles": item.distance_mi}))
+    elif service.hours_description:
+        out.append(f" · {loc.html(service.hours_description)}")
+    numbers = [
+        f"{escape(p.obj.get_type_display())} {escape(p.obj.number)}"
+        + (" (español)" if p.obj.language == "es" else "")
+        for p in item.phones
+    ]
+    if numbers:
+        out.append(f'<br><span class="nums">{" · ".join(numbers)}</span>')
+    ev = item.evidence
+    if ev.checked_on and ev.status in (Status.CHECKED, Status.DUE):
+        said = _("checked %(day)s") % {"day": short_day(ev.checked_on)}
+    else:
+        said = _("not confirmed")
+    out.append(f' <span class="ev ev-{ev.status}">{escape(said)}</span></li>')
+    return mark_safe("".join(out))

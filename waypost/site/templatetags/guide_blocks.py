@@ -2,48 +2,48 @@
 
 Written as Python rather than included templates because a guide holds some twenty answers
 and a hundred facts: per-item template includes were the larger part of the page's server
-time. The markup stays small and every value is escaped here.
+time. The markup stays small and every value is escaped here; data-driven text goes
+through the page's localizer, interface words through gettext.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from html import escape
+from typing import Any
 from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from waypost.guides.services import REPEALED_AFTER, Answer, Block, Item
 from waypost.laws.models import Law, LawStatement
+from waypost.localize import language_prefix
 from waypost.places.models import Place
-from waypost.site.templatetags.evidence import _evidence, render_service_item
+from waypost.site.templatetags.evidence import _evidence, render_service_item, short_day
+from waypost.translations.services import ENGLISH, Localizer
 
 register = template.Library()
 
 
-def _day(value: dt.date) -> str:
-    return f"{value.day} {value:%b %Y}"
-
-
 def _caveat(item: Item) -> str:
-    return "" if item.evidence.settled else "<em>Reported, not confirmed:</em> "
+    return "" if item.evidence.settled else f"<em>{escape(_('Reported, not confirmed:'))}</em> "
 
 
 def _cite(law: Law) -> str:
-    return escape(law.citation) if law.citation else "citation not known"
+    # Laws keep their official citation in every language.
+    return escape(law.citation) if law.citation else escape(_("citation not known"))
 
 
-def _law(item: Item, place: Place) -> str:
+def _law(item: Item, place: Place, loc: Localizer) -> str:
     statement = item.obj
     law = statement.law
     return (
-        f'<li><strong>{escape(law.title)}</strong> <span class="cite">({_cite(law)}, '
-        f"{escape(law.jurisdiction.name)})</span><br>{_caveat(item)}{escape(statement.summary)}<br>"
-        f"{_evidence(item.evidence)}</li>"
+        f'<li><strong>{loc.html(law.title)}</strong> <span class="cite">({_cite(law)}, '
+        f"{escape(law.jurisdiction.name)})</span><br>{_caveat(item)}{loc.html(statement.summary)}"
+        f"<br>{_evidence(item.evidence, loc)}</li>"
     )
 
 
@@ -51,90 +51,105 @@ def _capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _penalty_text(statement: LawStatement) -> str:
+def _penalty_text(statement: LawStatement, loc: Localizer) -> str:
     """ "Class A misdemeanor; up to 1 year in jail; a fine of up to $2,000. Note." """
     parts = []
     if statement.classification:
-        parts.append(escape(_capitalized(statement.classification)))
+        parts.append(_capitalized(loc.html(statement.classification)))
     if statement.max_jail:
-        where = "" if "jail" in statement.max_jail else " in jail"
-        parts.append(f"up to {escape(statement.max_jail)}{where}")
+        jail = loc.html(statement.max_jail)
+        if "jail" in statement.max_jail:
+            parts.append(escape(_("up to %(time)s")) % {"time": jail})
+        else:
+            parts.append(escape(_("up to %(time)s in jail")) % {"time": jail})
     if statement.max_fine_usd is not None:
-        parts.append(f"a fine of up to ${statement.max_fine_usd:,}")
-    note = f" {escape(_capitalized(statement.penalty_note))}." if statement.penalty_note else ""
+        parts.append(
+            escape(_("a fine of up to $%(amount)s") % {"amount": f"{statement.max_fine_usd:,}"})
+        )
+    note = f" {_capitalized(loc.html(statement.penalty_note))}." if statement.penalty_note else ""
     return f"{'; '.join(parts)}.{note}"
 
 
-def _penalty(item: Item, place: Place) -> str:
+def _penalty(item: Item, place: Place, loc: Localizer) -> str:
     statement = item.obj
     law = statement.law
     return (
-        f"<li><strong>{_cite(law)}</strong>: {escape(law.title)}. {_caveat(item)}"
-        f"{_penalty_text(statement)}<br>{_evidence(item.evidence)}</li>"
+        f"<li><strong>{_cite(law)}</strong>: {loc.html(law.title)}. {_caveat(item)}"
+        f"{_penalty_text(statement, loc)}<br>{_evidence(item.evidence, loc)}</li>"
     )
 
 
-def _state_law(item: Item, place: Place) -> str:
+def _state_law(item: Item, place: Place, loc: Localizer) -> str:
     """A state page's statement: the law, its summary, and its penalties, which are
     prefixed as reported when the statement is not settled (never shown as fact)."""
     statement = item.obj
     law = statement.law
     penalty = ""
     if statement.has_penalty:
-        penalty = f"<br>Penalty: {_caveat(item)}{_penalty_text(statement)}"
+        penalty = f"<br>{escape(_('Penalty:'))} {_caveat(item)}{_penalty_text(statement, loc)}"
     return (
-        f'<li><strong>{escape(law.title)}</strong> <span class="cite">({_cite(law)})</span>'
-        f"<br>{_caveat(item)}{escape(statement.summary)}{penalty}<br>{_evidence(item.evidence)}</li>"
+        f'<li><strong>{loc.html(law.title)}</strong> <span class="cite">({_cite(law)})</span>'
+        f"<br>{_caveat(item)}{loc.html(statement.summary)}{penalty}<br>"
+        f"{_evidence(item.evidence, loc)}</li>"
     )
 
 
-def _law_change(item: Item, place: Place) -> str:
+def _law_change(item: Item, place: Place, loc: Localizer) -> str:
     change = item.obj
-    name = f" ({escape(change.name)})" if change.name else ""
-    when = f", in effect from {_day(change.effective_on)}" if change.effective_on else ""
-    unsettled = "" if item.evidence.settled else " <em>(not confirmed)</em>"
+    name = f" ({loc.html(change.name)})" if change.name else ""
+    when = ""
+    if change.effective_on:
+        when = escape(_(", in effect from %(day)s") % {"day": short_day(change.effective_on)})
+    unsettled = "" if item.evidence.settled else f" <em>{escape(_('(not confirmed)'))}</em>"
     return (
         f"<li><strong>{escape(change.bill)}</strong>{name}{when}{unsettled}: "
-        f"{escape(change.change)}<br>{_evidence(item.evidence)}</li>"
+        f"{loc.html(change.change)}<br>{_evidence(item.evidence, loc)}</li>"
     )
 
 
-def _program(item: Item, place: Place) -> str:
+def _program(item: Item, place: Place, loc: Localizer) -> str:
     program = item.obj
     cite = f' <span class="cite">({escape(program.citation)})</span>' if program.citation else ""
     amount = ""
     if program.amount_usd_month is not None:
-        amount = f"<br>{_caveat(item)}at most ${program.amount_usd_month:,} a month"
+        most = _("at most $%(amount)s a month") % {"amount": f"{program.amount_usd_month:,}"}
+        amount = f"<br>{_caveat(item)}{escape(most)}"
     return (
-        f"<li><strong>{escape(program.title)}</strong>{cite}<br>{escape(program.summary)}"
-        f"{amount}<br>{_evidence(item.evidence)}</li>"
+        f"<li><strong>{loc.html(program.title)}</strong>{cite}<br>{loc.html(program.summary)}"
+        f"{amount}<br>{_evidence(item.evidence, loc)}</li>"
     )
 
 
-def _place_fact(item: Item, place: Place) -> str:
+def _place_fact(item: Item, place: Place, loc: Localizer) -> str:
     fact = item.obj
     cite = f' <span class="cite">({escape(fact.citation)})</span>' if fact.citation else ""
-    return f"<li>{escape(fact.text)}{cite}<br>{_evidence(item.evidence)}</li>"
+    return f"<li>{loc.html(fact.text)}{cite}<br>{_evidence(item.evidence, loc)}</li>"
 
 
-def _service(item: Item, place: Place) -> str:
-    return render_service_item(item, place)
+def _service(item: Item, place: Place, loc: Localizer) -> str:
+    return render_service_item(item, place, loc)
 
 
-def _repealed(item: Item, place: Place) -> str:
+def _repealed(item: Item, place: Place, loc: Localizer) -> str:
     law = item.obj.law
     ended = ", ".join(
-        escape(c.bill) + (f" (in effect from {_day(c.effective_on)})" if c.effective_on else "")
+        escape(c.bill)
+        + (
+            escape(_(" (in effect from %(day)s)") % {"day": short_day(c.effective_on)})
+            if c.effective_on
+            else ""
+        )
         for c in law.ended_by()
     )
-    ended_by = f"; ended by {ended}" if ended else ""
+    ended_by = escape(_("; ended by %(laws)s")) % {"laws": ended} if ended else ""
+    until = escape(_("In force until %(day)s") % {"day": short_day(law.effective_to)})
     return (
-        f"<li><s>{_cite(law)}</s>: {escape(law.title)}. In force until "
-        f"{_day(law.effective_to)}{ended_by}.<br>{_evidence(item.evidence)}</li>"
+        f"<li><s>{_cite(law)}</s>: {loc.html(law.title)}. {until}{ended_by}.<br>"
+        f"{_evidence(item.evidence, loc)}</li>"
     )
 
 
-RENDERERS: dict[str, tuple[str, Callable[[Item, Place], str]]] = {
+RENDERERS: dict[str, tuple[str, Callable[[Item, Place, Localizer], str]]] = {
     "laws": ("facts", _law),
     "penalties": ("facts", _penalty),
     "state_laws": ("facts", _state_law),
@@ -147,53 +162,75 @@ RENDERERS: dict[str, tuple[str, Callable[[Item, Place], str]]] = {
 }
 
 
-def render_items(kind: str, items: tuple[Item, ...] | list[Item], place: Place) -> str:
+def render_items(
+    kind: str, items: tuple[Item, ...] | list[Item], place: Place, loc: Localizer = ENGLISH
+) -> str:
     css, render = RENDERERS[kind]
-    return f'<ul class="{css}">{"".join(render(item, place) for item in items)}</ul>'
+    return f'<ul class="{css}">{"".join(render(item, place, loc) for item in items)}</ul>'
 
 
-@register.simple_tag
-def block_html(block: Block, place: Place) -> SafeString:
-    return mark_safe(render_items(block.kind, block.items, place))
+def _loc(context: dict[str, Any]) -> Localizer:
+    return context.get("loc") or ENGLISH
 
 
-@register.simple_tag
-def items_html(kind: str, items: list[Item], place: Place) -> SafeString:
-    return mark_safe(render_items(kind, items, place))
+@register.simple_tag(takes_context=True)
+def block_html(context: dict[str, Any], block: Block, place: Place) -> SafeString:
+    return mark_safe(render_items(block.kind, block.items, place, _loc(context)))
+
+
+@register.simple_tag(takes_context=True)
+def items_html(context: dict[str, Any], kind: str, items: list[Item], place: Place) -> SafeString:
+    return mark_safe(render_items(kind, items, place, _loc(context)))
 
 
 def _search_link(block: Block, place: Place) -> str:
     """The directory search for this block's categories around the place, to see more."""
     params = [("near", place.path), ("radius", f"{settings.NEARBY_RADIUS_MI:g}")]
     params += [("category", code) for code in block.categories]
-    text = gettext("Search the directory for more services like these near %(place)s") % {
+    text = _("Search the directory for more services like these near %(place)s") % {
         "place": place.name
     }
-    return f'<p class="more"><a href="/search/?{escape(urlencode(params))}">{escape(text)}</a></p>'
+    href = f"{language_prefix()}/search/?{escape(urlencode(params))}"
+    return f'<p class="more"><a href="{href}">{escape(text)}</a></p>'
 
 
-EMPTY_ANSWER = (
-    '<p class="empty">We have no checked information on this for {place} yet. We would rather '
-    'say so than guess. The <a href="#hotlines">hotlines at the top of this page</a> can help '
-    "you now.</p>"
-)
+def _empty_answer(place: Place) -> str:
+    text = escape(
+        _(
+            "We have no checked information on this for %(place)s yet. We would rather say so "
+            "than guess."
+        )
+        % {"place": place.name}
+    )
+    link = escape(_("hotlines at the top of this page"))
+    help_now = escape(_("The %(hotlines)s can help you now.")) % {
+        "hotlines": f'<a href="#hotlines">{link}</a>'
+    }
+    return f'<p class="empty">{text} {help_now}</p>'
 
 
-@register.simple_tag
-def answer_body(answer: Answer, place: Place, repealed: list[Item]) -> SafeString:
+@register.simple_tag(takes_context=True)
+def answer_body(
+    context: dict[str, Any], answer: Answer, place: Place, repealed: list[Item]
+) -> SafeString:
     """Everything under a question's heading: editorial text, then the data blocks."""
+    loc = _loc(context)
     out = []
     if answer.is_empty:
-        out.append(EMPTY_ANSWER.format(place=escape(place.name)))
+        out.append(_empty_answer(place))
     else:
         if answer.editorial_html and answer.editorial is not None:
             # editorial_html was sanitized when it was loaded (see guides.editorial).
-            out.append(
-                f'<div class="editorial">{answer.editorial_html}'
-                f"<p>{_evidence(answer.editorial.evidence)}</p></div>"
-            )
-        out.extend(render_items(b.kind, b.items, place) for b in answer.blocks if b.items)
+            body = answer.editorial_html
+            if answer.editorial_language != loc.language:
+                # No answer written in this language: the English one, marked as such.
+                note = escape(_("(in English)"))
+                body = f'<div lang="en">{body}</div><p class="in-en">{note}</p>'
+            evidence = _evidence(answer.editorial.evidence, loc)
+            out.append(f'<div class="editorial">{body}<p>{evidence}</p></div>')
+        out.extend(render_items(b.kind, b.items, place, loc) for b in answer.blocks if b.items)
     out.extend(_search_link(block, place) for block in answer.blocks if block.categories)
     if answer.question.slug == REPEALED_AFTER and repealed:
-        out.append(f"<h4>No longer in force</h4>{render_items('repealed', repealed, place)}")
+        heading = escape(_("No longer in force"))
+        out.append(f"<h4>{heading}</h4>{render_items('repealed', repealed, place, loc)}")
     return mark_safe("".join(out))

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from waypost.comments.models import Comment, Reply, Status
+from waypost.places.models import Place
+
+
+def submit(place: Place, *, name: str, email: str, body: str) -> Comment:
+    """A new comment, always held for moderation."""
+    return Comment.objects.create(
+        place=place, name=name.strip(), email=email.strip(), body=body, status=Status.HELD
+    )
+
+
+@transaction.atomic
+def moderate(comments: list[Comment], status: Status, by: str) -> int:
+    now = timezone.now()
+    for comment in comments:
+        comment.status = status
+        comment.moderated_at = now
+        comment.moderated_by = by
+        comment.save(update_fields=["status", "moderated_at", "moderated_by"])
+    return len(comments)
+
+
+# A guide shows its latest comments only, so a busy guide stays light; the rest are on
+# the guide's comments page.
+ON_GUIDE = 10
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class CommentList:
+    comments: list[Comment]
+    total: int
+
+
+def published_for(place: Place, limit: int = ON_GUIDE) -> CommentList:
+    """The latest approved comments, oldest first, with how many there are in all."""
+    published = Comment.objects.published().filter(place=place)
+    latest = list(published.order_by("-created_at", "-id").prefetch_related("replies")[:limit])
+    latest.reverse()
+    # Most guides have few comments: count them only when the page is full.
+    total = published.count() if len(latest) == limit else len(latest)
+    return CommentList(latest, total)
+
+
+def published_page(place: Place, page: int) -> tuple[list[Comment], int]:
+    """One page of every approved comment, oldest first, and the number of pages."""
+    published = Comment.objects.published().filter(place=place)
+    pages = max(1, -(-published.count() // PER_PAGE))
+    start = (page - 1) * PER_PAGE
+    ordered = published.order_by("created_at", "id").prefetch_related("replies")
+    return list(ordered[start : start + PER_PAGE]), pages
+
+
+def reply(comment: Comment, body: str, author: User | None) -> Reply:
+    return Reply.objects.create(comment=comment, body=body, author=author)
+
+
+def erase_old_emails(now: dt.datetime | None = None, days: int = 30) -> int:
+    """E-mail addresses are kept only until a moderator has dealt with the comment, plus
+    the retention period (for answering privately); then erased."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    return Comment.objects.exclude(email="").filter(moderated_at__lt=cutoff).update(email="")
