@@ -136,7 +136,7 @@ class Location(models.Model):
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="locations"
     )
-    location_type = models.CharField(max_length=12, default="physical")
+    location_type = models.CharField(max_length=12, default="physical", blank=True)
     url = models.URLField(max_length=500, blank=True)
     name = models.CharField(max_length=200, blank=True)
     alternate_name = models.CharField(max_length=200, blank=True)
@@ -176,7 +176,7 @@ class Address(models.Model):
     state_province = models.CharField(max_length=60)
     postal_code = models.CharField(max_length=20, blank=True)
     country = models.CharField(max_length=2, default="US")
-    address_type = models.CharField(max_length=10, default="physical")
+    address_type = models.CharField(max_length=10, default="physical", blank=True)
 
     def __str__(self) -> str:
         tail = f" {self.postal_code}" if self.postal_code else ""

@@ -147,7 +147,7 @@ def address(location: Location) -> JSON | None:
         # Required by HSDS; an address typed without one says so with "".
         "postal_code": addr.postal_code,
         "country": addr.country,
-        "address_type": addr.address_type,
+        "address_type": addr.address_type or "physical",
     }
     for key in ("attention", "address_2", "region"):
         _put(out, key, getattr(addr, key))
@@ -159,7 +159,7 @@ def location(loc: Location) -> JSON:
     shelter) gives its area, never a street address."""
     out: JSON = {
         "id": str(loc.hsds_id),
-        "location_type": loc.location_type,
+        "location_type": loc.location_type or "physical",
         "latitude": loc.latitude,
         "longitude": loc.longitude,
     }
