@@ -45,6 +45,7 @@ lint: install
 
 bench: install
 	$(PY) -m bench.guide_pages
+	$(PY) -m bench.national
 
 clean:
 	rm -rf $(VENV) var

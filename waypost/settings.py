@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "waypost.reports",
     "waypost.comments",
     "waypost.editors",
+    "waypost.hsds",
     "waypost.site",
 ]
 
@@ -181,3 +182,7 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "WARNING"},
     },
 }
+
+# The Open Referral HSDS 3.1 files (JSON schemas): HSDS documents are checked against them.
+HSDS_DIR = Path(os.environ.get("WAYPOST_HSDS_DIR", BASE_DIR.parent / "shared" / "hsds-3.1"))
+HSDS_SCHEMA_DIR = HSDS_DIR / "schema"

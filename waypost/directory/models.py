@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.db.models import Q
 
 from waypost.evidence.models import Fact
 from waypost.places.models import Place
@@ -19,6 +20,8 @@ class Taxonomy(models.Model):
     hsds_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField(blank=True)
+    uri = models.URLField(max_length=500, blank=True)
+    version = models.CharField(max_length=60, blank=True)
 
     def __str__(self) -> str:
         return self.name
@@ -35,11 +38,16 @@ class TaxonomyTerm(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
+    language = models.CharField(max_length=12, blank=True)
+    term_uri = models.URLField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["taxonomy", "code"], name="unique_term_code")
+            # HSDS terms need not have a code; those without one are told apart by their id.
+            models.UniqueConstraint(
+                fields=["taxonomy", "code"], condition=~Q(code=""), name="unique_term_code"
+            )
         ]
 
     def __str__(self) -> str:
@@ -49,8 +57,18 @@ class TaxonomyTerm(models.Model):
 class Organization(models.Model):
     hsds_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200, unique=True)
+    alternate_name = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
-    website = models.URLField(blank=True)
+    email = models.EmailField(blank=True)
+    website = models.URLField(max_length=500, blank=True)
+    tax_status = models.CharField(max_length=120, blank=True)
+    tax_id = models.CharField(max_length=60, blank=True)
+    year_incorporated = models.PositiveSmallIntegerField(null=True, blank=True)
+    legal_status = models.CharField(max_length=120, blank=True)
+    logo = models.URLField(max_length=500, blank=True)
+    uri = models.URLField(max_length=500, blank=True)
+    # Kept as given: the parent may live in another directory.
+    parent_organization_hsds_id = models.UUIDField(null=True, blank=True)
     modified = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
@@ -66,10 +84,25 @@ class Service(models.Model):
         Organization, on_delete=models.CASCADE, related_name="services"
     )
     name = models.CharField(max_length=200)
+    alternate_name = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
-    url = models.URLField(blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    email = models.EmailField(blank=True)
     status = models.CharField(max_length=20, default="active")
-    fees_description = models.CharField(max_length=200, blank=True)
+    interpretation_services = models.TextField(blank=True)
+    application_process = models.TextField(blank=True)
+    fees_description = models.TextField(blank=True)
+    wait_time = models.CharField(max_length=200, blank=True)
+    fees = models.TextField(blank=True)
+    accreditations = models.TextField(blank=True)
+    eligibility_description = models.TextField(blank=True)
+    minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    assured_date = models.DateField(null=True, blank=True)
+    assurer_email = models.EmailField(blank=True)
+    licenses = models.TextField(blank=True)
+    alert = models.TextField(blank=True)
+    last_modified = models.DateTimeField(null=True, blank=True)
     hours_description = models.CharField(
         max_length=200, blank=True, help_text='Hours in words, e.g. "24/7".'
     )
@@ -101,7 +134,14 @@ class Location(models.Model):
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="locations"
     )
+    location_type = models.CharField(max_length=12, default="physical")
+    url = models.URLField(max_length=500, blank=True)
     name = models.CharField(max_length=200, blank=True)
+    alternate_name = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    transportation = models.TextField(blank=True)
+    external_identifier = models.CharField(max_length=120, blank=True)
+    external_identifier_type = models.CharField(max_length=60, blank=True)
     place = models.ForeignKey(
         Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="locations"
     )
@@ -122,12 +162,19 @@ class Location(models.Model):
 
 
 class Address(models.Model):
+    # Null for addresses typed in here; the export then derives a stable id from the location's.
+    # Not unique: an address is known by its location, and HSDS files reuse ids carelessly.
+    hsds_id = models.UUIDField(null=True, blank=True, db_index=True, editable=False)
     location = models.OneToOneField(Location, on_delete=models.CASCADE, related_name="address")
+    attention = models.CharField(max_length=120, blank=True)
     address_1 = models.CharField(max_length=200)
+    address_2 = models.CharField(max_length=200, blank=True)
     city = models.CharField(max_length=120)
-    state_province = models.CharField(max_length=2)
-    postal_code = models.CharField(max_length=10, blank=True)
+    region = models.CharField(max_length=120, blank=True)
+    state_province = models.CharField(max_length=60)
+    postal_code = models.CharField(max_length=20, blank=True)
     country = models.CharField(max_length=2, default="US")
+    address_type = models.CharField(max_length=10, default="physical")
 
     def __str__(self) -> str:
         tail = f" {self.postal_code}" if self.postal_code else ""
@@ -138,6 +185,7 @@ class ServiceAtLocation(models.Model):
     hsds_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="at_locations")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="services_at")
+    description = models.TextField(blank=True)
 
     class Meta:
         constraints = [
@@ -155,12 +203,16 @@ class PhoneType(models.TextChoices):
     TEXT = "text", "Text"
     TTY = "tty", "TTY"
     FAX = "fax", "Fax"
+    CELL = "cell", "Cell"
+    VIDEO = "video", "Video"
+    PAGER = "pager", "Pager"
 
 
 class Phone(models.Model):
     hsds_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="phones")
     number = models.CharField(max_length=40)
+    extension = models.PositiveIntegerField(null=True, blank=True)
     type = models.CharField(max_length=8, choices=PhoneType.choices, default=PhoneType.VOICE)
     language = models.CharField(max_length=12, blank=True)
     description = models.CharField(max_length=200, blank=True)
@@ -202,6 +254,13 @@ class Schedule(models.Model):
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
     opens_at = models.TimeField()
     closes_at = models.TimeField()
+    # One HSDS schedule ("byday": "MO,TU") is one row per day here; the rows share the
+    # HSDS id they came from so the export can join them again.
+    hsds_group = models.UUIDField(null=True, blank=True, db_index=True, editable=False)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
 
     class Meta:
         ordering = ["weekday", "opens_at"]
@@ -218,15 +277,21 @@ class ServiceArea(models.Model):
     place = models.ForeignKey(
         Place, null=True, blank=True, on_delete=models.CASCADE, related_name="service_areas"
     )
-    description = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    uri = models.URLField(max_length=500, blank=True)
 
     def __str__(self) -> str:
         return self.description or str(self.place)
 
 
 class ServiceLanguage(models.Model):
+    # Known by service and code; the HSDS id is kept for the export (null: derived there).
+    hsds_id = models.UUIDField(null=True, blank=True, db_index=True, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="languages")
     code = models.CharField(max_length=12, help_text="BCP 47 code, e.g. es")
+    name = models.CharField(max_length=60, blank=True)
+    note = models.TextField(blank=True)
 
     class Meta:
         constraints = [

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
+from itertools import groupby
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -24,6 +25,7 @@ from waypost.directory.models import (
     Location,
     Organization,
     Phone,
+    PhoneType,
     Schedule,
     Service,
     ServiceArea,
@@ -54,26 +56,36 @@ def _time(value: dt.time) -> str:
 
 
 def _datetime(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    # As precise as the value is, so an imported "…:45.123Z" goes out as it came in.
+    spec = "seconds" if not value.microsecond else "milliseconds"
+    if value.microsecond % 1000:
+        spec = "microseconds"
+    return value.astimezone(dt.UTC).isoformat(timespec=spec).replace("+00:00", "Z")
 
 
 # ---- taxonomies ---------------------------------------------------------------------------
 
 
 def taxonomy(t: Taxonomy) -> JSON:
-    return {"id": str(t.hsds_id), "name": t.name, "description": t.description}
+    # HSDS requires a description; the name is the least that can be said.
+    out: JSON = {"id": str(t.hsds_id), "name": t.name, "description": t.description or t.name}
+    _put(out, "uri", t.uri)
+    _put(out, "version", t.version)
+    return out
 
 
 def taxonomy_term(term: TaxonomyTerm, *, detail: bool = False) -> JSON:
     """Needs `taxonomy` and `parent` loaded (select_related) to avoid a query per term."""
     out: JSON = {
         "id": str(term.hsds_id),
-        "code": term.code,
         "name": term.name,
-        "description": term.description,
+        "description": term.description or term.name,
         "taxonomy": term.taxonomy.name,
         "taxonomy_id": str(term.taxonomy.hsds_id),
     }
+    _put(out, "code", term.code)
+    _put(out, "language", term.language)
+    _put(out, "term_uri", term.term_uri)
     if term.parent_id is not None and term.parent is not None:
         out["parent_id"] = str(term.parent.hsds_id)
     if detail:
@@ -89,8 +101,26 @@ def terms_queryset() -> QuerySet[TaxonomyTerm]:
 
 
 def organization(org: Organization) -> JSON:
-    out: JSON = {"id": str(org.hsds_id), "name": org.name, "description": org.description}
-    _put(out, "website", org.website)
+    out: JSON = {
+        "id": str(org.hsds_id),
+        "name": org.name,
+        # HSDS requires a description; the name is the least that can be said.
+        "description": org.description or org.name,
+    }
+    for key in (
+        "alternate_name",
+        "email",
+        "website",
+        "tax_status",
+        "tax_id",
+        "year_incorporated",
+        "legal_status",
+        "logo",
+        "uri",
+    ):
+        _put(out, key, getattr(org, key))
+    if org.parent_organization_hsds_id is not None:
+        out["parent_organization_id"] = str(org.parent_organization_hsds_id)
     return out
 
 
@@ -108,16 +138,20 @@ def address(location: Location) -> JSON | None:
     addr = getattr(location, "address", None)
     if addr is None or location.area_only:
         return None
-    return {
-        "id": derived_id(location.hsds_id, "address"),
+    out: JSON = {
+        "id": str(addr.hsds_id) if addr.hsds_id else derived_id(location.hsds_id, "address"),
         "location_id": str(location.hsds_id),
         "address_1": addr.address_1,
         "city": addr.city,
         "state_province": addr.state_province,
+        # Required by HSDS; an address typed without one says so with "".
         "postal_code": addr.postal_code,
         "country": addr.country,
-        "address_type": "physical",
+        "address_type": addr.address_type,
     }
+    for key in ("attention", "address_2", "region"):
+        _put(out, key, getattr(addr, key))
+    return out
 
 
 def location(loc: Location) -> JSON:
@@ -125,14 +159,22 @@ def location(loc: Location) -> JSON:
     shelter) gives its area, never a street address."""
     out: JSON = {
         "id": str(loc.hsds_id),
-        "location_type": "physical",
+        "location_type": loc.location_type,
         "latitude": loc.latitude,
         "longitude": loc.longitude,
     }
-    _put(out, "name", loc.name)
+    for key in (
+        "url",
+        "name",
+        "alternate_name",
+        "transportation",
+        "external_identifier",
+        "external_identifier_type",
+    ):
+        _put(out, key, getattr(loc, key))
     if loc.organization is not None:
         out["organization_id"] = str(loc.organization.hsds_id)
-    _put(out, "description", loc.area_description)
+    _put(out, "description", loc.description or loc.area_description)
     found = address(loc)
     out["addresses"] = [found] if found else []
     return out
@@ -142,7 +184,10 @@ def location(loc: Location) -> JSON:
 
 
 def phone(p: Phone) -> JSON:
-    out: JSON = {"id": str(p.hsds_id), "number": p.number, "type": p.type}
+    # HSDS calls a TTY line a "textphone".
+    kind = "textphone" if p.type == PhoneType.TTY else p.type
+    out: JSON = {"id": str(p.hsds_id), "number": p.number, "type": kind}
+    _put(out, "extension", p.extension)
     _put(out, "description", p.description)
     if p.language:
         out["languages"] = [
@@ -151,27 +196,43 @@ def phone(p: Phone) -> JSON:
     return out
 
 
-def schedule(s: Schedule, service: Service) -> JSON:
-    out: JSON = {
-        "id": str(s.hsds_id),
-        "service_id": str(service.hsds_id),
-        "freq": "WEEKLY",
-        "wkst": "MO",
-        "byday": HSDS_DAYS[s.weekday],
-        "opens_at": _time(s.opens_at),
-        "closes_at": _time(s.closes_at),
-    }
-    if s.location is not None:
-        out["location_id"] = str(s.location.hsds_id)
+def schedules(rows: Iterable[Schedule], service: Service) -> list[JSON]:
+    """Weekly openings as HSDS schedules. Rows imported from one HSDS schedule (one row per
+    day of its `byday`) share its id in `hsds_group` and go out joined again; a row typed in
+    here is a schedule of its own. Needs each row's `location` loaded."""
+    out: list[JSON] = []
+    ordered = sorted(rows, key=lambda r: (str(r.hsds_group or r.hsds_id), r.weekday))
+    for group, members in groupby(ordered, key=lambda r: r.hsds_group or r.hsds_id):
+        days = list(members)
+        first = days[0]
+        item: JSON = {
+            "id": str(group),
+            "service_id": str(service.hsds_id),
+            "freq": "WEEKLY",
+            "byday": ",".join(HSDS_DAYS[d.weekday] for d in days),
+            "opens_at": _time(first.opens_at),
+            "closes_at": _time(first.closes_at),
+        }
+        if first.location is not None:
+            item["location_id"] = str(first.location.hsds_id)
+        for key in ("valid_from", "valid_to"):
+            value = getattr(first, key)
+            _put(item, key, value.isoformat() if value else None)
+        _put(item, "description", first.description)
+        _put(item, "notes", first.notes)
+        out.append(item)
     return out
 
 
-def language(service: Service, code: str) -> JSON:
-    return {
-        "id": derived_id(service.hsds_id, f"language:{code}"),
+def language(service: Service, lang: ServiceLanguage) -> JSON:
+    out: JSON = {
+        "id": str(lang.hsds_id or derived_id(service.hsds_id, f"language:{lang.code}")),
         "service_id": str(service.hsds_id),
-        "code": code,
+        "code": lang.code,
     }
+    _put(out, "name", lang.name)
+    _put(out, "note", lang.note)
+    return out
 
 
 def attribute(service: Service, term: TaxonomyTerm) -> JSON:
@@ -181,15 +242,16 @@ def attribute(service: Service, term: TaxonomyTerm) -> JSON:
         "link_type": "service",
         "link_entity": "service",
         "taxonomy_term_id": str(term.hsds_id),
-        "taxonomy_term": taxonomy_term(term),
+        "taxonomy_term": taxonomy_term(term, detail=True),
         "label": term.name,
     }
 
 
 def service_area(area: ServiceArea, service: Service) -> JSON:
     out: JSON = {"id": str(area.hsds_id), "service_id": str(service.hsds_id)}
-    _put(out, "name", area.place.display_name if area.place is not None else "")
+    _put(out, "name", area.name or (area.place.display_name if area.place is not None else ""))
     _put(out, "description", area.description)
+    _put(out, "uri", area.uri)
     return out
 
 
@@ -203,17 +265,39 @@ def service_list_item(service: Service, *, with_organization: bool = True) -> JS
         "organization_id": str(service.organization.hsds_id),
         "name": service.name,
         "status": service.status,
-        "last_modified": _datetime(service.modified),
+        # An imported service keeps its source's date until it is edited here.
+        "last_modified": _datetime(service.last_modified or service.modified),
     }
-    _put(out, "description", service.description)
-    _put(out, "url", service.url)
-    _put(out, "fees_description", service.fees_description)
-    # HSDS's "assured_date": when the service's details were last confirmed.
-    if service.fact.last_checked_on is not None:
-        out["assured_date"] = service.fact.last_checked_on.isoformat()
+    for key in SERVICE_TEXT:
+        _put(out, key, getattr(service, key))
+    # HSDS's "assured_date": when the service's details were last confirmed (here, or at
+    # the source it was imported from).
+    assured = service.fact.last_checked_on or service.assured_date
+    if assured is not None:
+        out["assured_date"] = assured.isoformat()
     if with_organization:
         out["organization"] = organization(service.organization)
     return out
+
+
+SERVICE_TEXT = (
+    "alternate_name",
+    "description",
+    "url",
+    "email",
+    "interpretation_services",
+    "application_process",
+    "fees_description",
+    "wait_time",
+    "fees",
+    "accreditations",
+    "eligibility_description",
+    "minimum_age",
+    "maximum_age",
+    "assurer_email",
+    "licenses",
+    "alert",
+)
 
 
 def service_minimal(service: Service) -> JSON:
@@ -222,7 +306,7 @@ def service_minimal(service: Service) -> JSON:
         "id": str(service.hsds_id),
         "name": service.name,
         "status": service.status,
-        "last_modified": _datetime(service.modified),
+        "last_modified": _datetime(service.last_modified or service.modified),
     }
 
 
@@ -230,9 +314,9 @@ def service_full(service: Service) -> JSON:
     """A service with everything under it. Load it through `services_queryset(full=True)`."""
     out = service_list_item(service)
     out["phones"] = [phone(p) for p in service.phones.all()]
-    out["schedules"] = [schedule(s, service) for s in service.schedules.all()]
+    out["schedules"] = schedules(service.schedules.all(), service)
     out["service_areas"] = [service_area(a, service) for a in service.areas.all()]
-    out["languages"] = [language(service, la.code) for la in service.languages.all()]
+    out["languages"] = [language(service, la) for la in service.languages.all()]
     out["attributes"] = [
         attribute(service, t) for t in [*service.categories.all(), *service.attributes.all()]
     ]
@@ -281,8 +365,12 @@ def service_at_location(
         "location_id": str(link.location.hsds_id),
         "location": location(link.location),
     }
+    _put(out, "description", link.description)
     if not with_service:
         del out["service_id"]
+        # Nested in its service (loaded as for service_full): the openings at this location.
+        here = [s for s in link.service.schedules.all() if s.location_id == link.location_id]
+        _put(out, "schedules", schedules(here, link.service))
         return out
     service = link.service
     out["service"] = service_full(service) if full else service_list_item(service)
@@ -292,7 +380,7 @@ def service_at_location(
             for s in service.schedules.all()
             if s.location_id is None or s.location_id == link.location_id
         ]
-        out["schedules"] = [schedule(s, service) for s in here]
+        out["schedules"] = schedules(here, service)
         out["phones"] = [phone(p) for p in service.phones.all()]
     return out
 

@@ -1,0 +1,611 @@
+"""A national directory at scale: HSDS import throughput and search latency.
+
+Run from the repository root:  python -m bench.national [--services N] [--quick]
+
+1. Generates a deterministic (seeded) synthetic directory as an HSDS 3.1 tabular data package:
+   services at about 1.2 locations each, spread over real US ZIP points (the `zipcodes`
+   package), with Waypost categories, attributes, languages, phones and weekly schedules.
+2. Imports it with `manage.py import_hsds` (a child process, so its peak memory is its own)
+   into a SQLite database of its own under var/bench/national-N/ (migrated, gazetteer
+   loaded), never the development database or one named by DATABASE_URL.
+3. Times a fixed, seeded mix of searches three ways: through the whole Django stack (the WSGI
+   application, on /api/search and on /search/), and the search's main SQL statement alone
+   on the same database (the floor).
+Prints a table and writes var/bench/national-N.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import logging
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BENCH_ROOT = REPO_ROOT / "var" / "bench"
+SEED = 20261123
+FULL_SERVICES = 500_000
+QUICK_SERVICES = 2_000
+
+# Generated text: plausible names and words (keyword search needs words to find).
+STREETS = ["Main", "Oak", "Elm", "Park", "Church", "Maple", "Washington", "Lake"]
+KINDS = ["Clinic", "Center", "Program", "Project", "Services", "Outreach", "Collective", "Network"]
+WORDS = [
+    "community",
+    "health",
+    "harm reduction",
+    "peer",
+    "support",
+    "testing",
+    "counselling",
+    "shelter",
+    "legal",
+    "housing",
+    "recovery",
+    "wellness",
+    "safety",
+    "advocacy",
+    "youth",
+    "family",
+    "women",
+    "trans",
+    "clinic",
+    "mobile",
+    "drop-in",
+    "confidential",
+    "free",
+]
+LANGUAGES = [
+    ("es", "Spanish", 0.35),
+    ("zh", "Chinese", 0.05),
+    ("vi", "Vietnamese", 0.04),
+    ("ko", "Korean", 0.02),
+    ("ru", "Russian", 0.02),
+    ("ar", "Arabic", 0.02),
+    ("fr", "French", 0.02),
+    ("ht", "Haitian Creole", 0.02),
+    ("tl", "Tagalog", 0.02),
+    ("pt", "Portuguese", 0.02),
+    ("asl", "American Sign Language", 0.02),
+]
+ATTRIBUTE_ODDS = {
+    "free": 0.45,
+    "low-cost": 0.15,
+    "no-id-required": 0.3,
+    "confidential": 0.5,
+    "anonymous": 0.15,
+    "no-police-involvement": 0.2,
+    "walk-in": 0.35,
+    "lgbtq-affirming": 0.25,
+    "serves-minors": 0.15,
+    "immigrant-safe": 0.2,
+}
+# (byday, opens, closes, share)
+HOURS = [
+    ("MO,TU,WE,TH,FR", "09:00:00", "17:00:00", 0.45),
+    ("MO,TU,WE,TH,FR", "08:00:00", "20:00:00", 0.15),
+    ("MO,WE,FR", "10:00:00", "16:00:00", 0.1),
+    ("TU,TH,SA", "12:00:00", "19:00:00", 0.08),
+    ("SA,SU", "10:00:00", "14:00:00", 0.07),
+    ("MO,TU,WE,TH,FR,SA,SU", "00:00:00", "23:59:00", 0.15),
+]
+
+
+# Generation -------------------------------------------------------------------------------
+
+
+def zip_points() -> list[dict[str, Any]]:
+    """Every standard, active US ZIP with a point, in a fixed order."""
+    import zipcodes
+
+    points = [
+        z
+        for z in zipcodes.list_all()
+        if z["active"] and z["zip_code_type"] == "STANDARD" and z["lat"] and z["long"]
+    ]
+    return sorted(points, key=lambda z: z["zip_code"])
+
+
+def _uuid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def _terms() -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]], list[str]]:
+    """(id, code, name) of categories (leaves) and attributes, as Waypost's taxonomy has them."""
+    from waypost.directory.taxonomy import ATTRIBUTES, CATEGORY_TREE
+
+    def term_id(code: str) -> str:
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"waypost-bench:{code}"))
+
+    parents = [code for code, _n, _c in CATEGORY_TREE]
+    leaves = [(term_id(c), c, n) for _p, _pn, children in CATEGORY_TREE for c, n in children]
+    attributes = [(term_id(c), c, n) for c, n in ATTRIBUTES]
+    return leaves, attributes, parents
+
+
+TAXONOMIES = {
+    "waypost-categories": str(uuid.uuid5(uuid.NAMESPACE_URL, "waypost-bench:categories")),
+    "waypost-attributes": str(uuid.uuid5(uuid.NAMESPACE_URL, "waypost-bench:attributes")),
+}
+
+
+def generate_package(folder: Path, *, services: int, seed: int = SEED) -> dict[str, int]:
+    """Write the package (same seed and size, same bytes); returns rows per file."""
+    from waypost.hsds import tables as t
+    from waypost.hsds.exporter import _resource
+
+    rng = random.Random(seed)
+    points = zip_points()
+    leaves, attributes, _parents = _terms()
+    folder.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    with ExitStack() as stack:
+        writers: dict[str, Any] = {}
+        for table in t.TABLES:
+            f = stack.enter_context((folder / table.file).open("w", encoding="utf-8", newline=""))
+            writers[table.name] = (csv.writer(f), [c.name for c in table.columns])
+            writers[table.name][0].writerow(writers[table.name][1])
+            counts[table.file] = 0
+
+        def put(table: str, **row: Any) -> None:
+            writer, names = writers[table]
+            writer.writerow(["" if row.get(n) is None else row[n] for n in names])
+            counts[t.BY_NAME[table].file] += 1
+
+        for name, hsds_id in TAXONOMIES.items():
+            put("taxonomy", id=hsds_id, name=name, description=f"Waypost {name.split('-')[1]}")
+        for hsds_id, code, name in leaves:
+            put(
+                "taxonomy_term",
+                id=hsds_id,
+                code=code,
+                name=name,
+                description=name,
+                taxonomy="waypost-categories",
+                taxonomy_id=TAXONOMIES["waypost-categories"],
+            )
+        for hsds_id, code, name in attributes:
+            put(
+                "taxonomy_term",
+                id=hsds_id,
+                code=code,
+                name=name,
+                description=name,
+                taxonomy="waypost-attributes",
+                taxonomy_id=TAXONOMIES["waypost-attributes"],
+            )
+
+        organization = ""
+        org_point: dict[str, Any] = {}
+        place = ""
+        for n in range(services):
+            if n % 5 == 0 or not organization:
+                organization = _uuid(rng)
+                org_point = rng.choice(points)
+                place = f"{org_point['city']}, {org_point['state']}"
+                put(
+                    "organization",
+                    id=organization,
+                    name=f"{org_point['city']} {rng.choice(WORDS).title()} Alliance {n // 5}",
+                    description=f"Community organization in {place}.",
+                )
+            service = _uuid(rng)
+            categories = rng.sample(leaves, rng.choice([1, 1, 2, 2, 3]))
+            first = categories[0][2]
+            kind = rng.choice(KINDS)
+            put(
+                "service",
+                id=service,
+                organization_id=organization,
+                name=f"{org_point['city']} {first} {kind}",
+                description=f"{first} and {', '.join(rng.sample(WORDS, 4))} in {place}.",
+                status="active" if rng.random() < 0.97 else "inactive",
+                fees_description="Free" if rng.random() < 0.5 else "",
+                last_modified="2026-10-01T12:00:00Z",
+            )
+            put(
+                "phone",
+                id=_uuid(rng),
+                service_id=service,
+                type="voice",
+                number=f"+1 {rng.randint(201, 989)} {rng.randint(200, 999)} "
+                f"{rng.randint(1, 9999):04}",
+            )
+            for hsds_id, _code, _name in categories:
+                put(
+                    "attribute",
+                    id=_uuid(rng),
+                    link_id=service,
+                    taxonomy_term_id=hsds_id,
+                    link_entity="service",
+                )
+            for hsds_id, code, _name in attributes:
+                if rng.random() < ATTRIBUTE_ODDS[code]:
+                    put(
+                        "attribute",
+                        id=_uuid(rng),
+                        link_id=service,
+                        taxonomy_term_id=hsds_id,
+                        link_entity="service",
+                    )
+            put("language", id=_uuid(rng), service_id=service, code="en", name="English")
+            for code, name, odds in LANGUAGES:
+                if rng.random() < odds:
+                    put("language", id=_uuid(rng), service_id=service, code=code, name=name)
+            # 4 in 5 services have one location, 1 in 5 two: about 1.2 locations per service.
+            for _ in range(1 if rng.random() < 0.8 else 2):
+                point = org_point if rng.random() < 0.5 else rng.choice(points)
+                location = _uuid(rng)
+                put(
+                    "location",
+                    id=location,
+                    location_type="physical",
+                    organization_id=organization,
+                    name=f"{point['city']} site",
+                    latitude=round(float(point["lat"]) + rng.uniform(-0.03, 0.03), 5),
+                    longitude=round(float(point["long"]) + rng.uniform(-0.03, 0.03), 5),
+                )
+                put(
+                    "address",
+                    id=_uuid(rng),
+                    location_id=location,
+                    address_1=f"{rng.randint(1, 9999)} {rng.choice(STREETS)} St",
+                    city=point["city"],
+                    state_province=point["state"],
+                    postal_code=point["zip_code"],
+                    country="US",
+                    address_type="physical",
+                )
+                put("service_at_location", id=_uuid(rng), service_id=service, location_id=location)
+                byday, opens, closes, _share = rng.choices(HOURS, weights=[h[3] for h in HOURS])[0]
+                put(
+                    "schedule",
+                    id=_uuid(rng),
+                    service_id=service,
+                    location_id=location,
+                    freq="WEEKLY",
+                    byday=byday,
+                    opens_at=opens,
+                    closes_at=closes,
+                )
+    descriptor = {
+        "name": "waypost-bench",
+        "profile": "tabular-data-package",
+        "resources": [_resource(table) for table in t.TABLES],
+    }
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=1))
+    return counts
+
+
+# Queries ----------------------------------------------------------------------------------
+
+
+def query_mix(count: int, seed: int) -> list[dict[str, str]]:
+    """A fixed mix of searches an outreach worker would make."""
+    from waypost.directory.taxonomy import ATTRIBUTES, CATEGORY_TREE
+
+    rng = random.Random(seed + 1)
+    points = zip_points()
+    parents = [code for code, _n, _c in CATEGORY_TREE]
+    leaves = [code for _p, _pn, children in CATEGORY_TREE for code, _n in children]
+    attrs = [code for code, _n in ATTRIBUTES]
+    cities = [(p["city"], p["state"]) for p in points]
+    mix = []
+    for _ in range(count):
+        params: dict[str, str] = {}
+        roll = rng.random()
+        point = rng.choice(points)
+        if roll < 0.6:
+            params["near"] = point["zip_code"]
+        elif roll < 0.85:
+            params["near"] = f"{float(point['lat']):.4f},{float(point['long']):.4f}"
+        else:
+            city, state = rng.choice(cities)
+            params["near"] = f"{city}, {state}"
+        params["radius"] = str(rng.choice([5, 10, 10, 25, 25, 50]))
+        if rng.random() < 0.6:
+            params["category"] = rng.choice(leaves if rng.random() < 0.7 else parents)
+        if rng.random() < 0.4:
+            params["attr"] = rng.choice(attrs)
+        if rng.random() < 0.2:
+            params["lang"] = "es"
+        if rng.random() < 0.2:
+            params["open"] = "now"
+        if rng.random() < 0.1:
+            params["q"] = rng.choice(["testing", "harm reduction", "shelter", "legal", "peer"])
+        mix.append(params)
+    return mix
+
+
+# Running ----------------------------------------------------------------------------------
+
+
+def _configure(var_dir: Path) -> None:
+    var_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["WAYPOST_VAR_DIR"] = str(var_dir)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "waypost.settings")
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+
+
+def _manage(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO_ROOT,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
+def _timed_import(package: Path) -> tuple[float, float, int, str]:
+    """Wall time, CPU time, peak resident memory (kB) of the import process alone, and its
+    summary. CPU time is what other load on a shared machine does not inflate."""
+    with tempfile.TemporaryFile("w+") as out:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            [sys.executable, "manage.py", "import_hsds", str(package)],
+            cwd=REPO_ROOT,
+            env=os.environ.copy(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        _pid, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read()
+    if child.returncode != 0:
+        raise SystemExit(f"import_hsds failed:\n{text}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, cpu, usage.ru_maxrss, text.strip().splitlines()[0]
+
+
+def _migrations_key() -> str:
+    names = sorted(
+        str(p.relative_to(REPO_ROOT)) for p in REPO_ROOT.glob("waypost/*/migrations/0*.py")
+    )
+    return hashlib.sha1("\n".join(names).encode()).hexdigest()[:10]
+
+
+def prepare_database(var_dir: Path) -> None:
+    """A fresh database: migrated and with the gazetteer (copied from a cached template)."""
+    template = var_dir / f"template-{_migrations_key()}.sqlite3"
+    database = var_dir / "waypost.sqlite3"
+    if not template.exists():
+        for old in var_dir.glob("template-*.sqlite3"):
+            old.unlink()
+        database.unlink(missing_ok=True)
+        _manage("migrate", "--noinput", "-v0")
+        _manage("load_gazetteer")
+        shutil.copy(database, template)
+    database.unlink(missing_ok=True)
+    shutil.copy(template, database)
+
+
+@contextmanager
+def _statements() -> Iterator[list[tuple[str, Any]]]:
+    from django.db import connection
+
+    seen: list[tuple[str, Any]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield seen
+
+
+def _routed(path: str) -> bool:
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+def time_queries(mix: list[dict[str, str]]) -> dict[str, Any]:
+    from django.db import connection
+
+    from bench.guide_pages import Timer, summarize
+    from waypost.search.services import BadSearch, SearchQuery, search
+
+    timer = Timer()
+    # Searches refused as bad input (a generated city the gazetteer spells otherwise, or
+    # names twice) are counted in the report; their log lines would drown the table. Set
+    # here: the WSGI application configures logging again.
+    logging.getLogger("django.request").setLevel(logging.ERROR)
+    routes = {"stack_api": "/api/search", "stack_html": "/search/"}
+    available = {key: route for key, route in routes.items() if _routed(route)}
+    stack: dict[str, list[float]] = {key: [] for key in available}
+    cpu: dict[str, list[float]] = {key: [] for key in [*available, "search_service", "bare_sql"]}
+    service: list[float] = []
+    floor: list[float] = []
+    results: list[int] = []
+    refused: list[tuple[str, str]] = []
+    for warm in mix[:20]:
+        for route in available.values():
+            timer.get_ms(f"{route}?{urlencode(warm)}")
+    timer.failures.clear()
+    for params in mix:
+        query_string = urlencode(params)
+        for key, route in available.items():
+            before = time.process_time()
+            stack[key].append(timer.get_ms(f"{route}?{query_string}"))
+            cpu[key].append((time.process_time() - before) * 1000)
+        try:
+            started, before = time.perf_counter(), time.process_time()
+            query = SearchQuery.from_params({k: [v] for k, v in params.items()})
+            with _statements() as seen:
+                page = search(query)
+            service.append((time.perf_counter() - started) * 1000)
+            cpu["search_service"].append((time.process_time() - before) * 1000)
+        except BadSearch as exc:
+            refused.append((query_string, str(exc)))
+            continue
+        results.append(page.total)
+        # The floor: the statement that finds and ranks the page, run alone.
+        main = next(s for s in seen if "COUNT(*) OVER ()" in s[0])
+        with connection.cursor() as cursor:
+            started, before = time.perf_counter(), time.process_time()
+            cursor.execute(*main)
+            cursor.fetchall()
+            floor.append((time.perf_counter() - started) * 1000)
+            cpu["bare_sql"].append((time.process_time() - before) * 1000)
+    stack_failures = [f for f in timer.failures if f[1] != 400]
+    return {
+        "queries": len(mix),
+        **{key: summarize(stack[key]) if key in stack else None for key in routes},
+        "routes_missing": sorted(set(routes.values()) - set(available.values())),
+        "search_service": summarize(service) if service else None,
+        "bare_sql": summarize(floor) if floor else None,
+        # CPU time of this process per search: what other load on the machine does not inflate.
+        "cpu": {key: summarize(values) for key, values in cpu.items() if values},
+        "results_per_query": {
+            "min": min(results, default=0),
+            "median": sorted(results)[len(results) // 2] if results else 0,
+            "max": max(results, default=0),
+        },
+        "refused": refused[:10],
+        "refused_count": len(refused),
+        "failures": stack_failures[:10],
+        "failure_count": len(stack_failures),
+    }
+
+
+def run(services: int, queries: int, seed: int) -> dict[str, Any]:
+    var_dir = BENCH_ROOT / f"national-{services}"
+    _configure(var_dir)
+    import django
+
+    django.setup()
+    report: dict[str, Any] = {
+        "services": services,
+        "seed": seed,
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs (shared: timings are noisy)",
+        "python": platform.python_version(),
+    }
+    started = time.perf_counter()
+    package = var_dir / f"package-{seed}"
+    if not (package / "complete").exists():
+        shutil.rmtree(package, ignore_errors=True)
+        rows = generate_package(package, services=services, seed=seed)
+        (package / "complete").write_text(json.dumps(rows))
+    rows = json.loads((package / "complete").read_text())
+    report["generate_s"] = round(time.perf_counter() - started, 1)
+    report["package"] = {
+        "rows": rows,
+        "bytes": sum(p.stat().st_size for p in package.glob("*.csv")),
+    }
+    started = time.perf_counter()
+    prepare_database(var_dir)
+    from django.core.management import call_command
+
+    # The HTML page links static files through the manifest collectstatic writes.
+    call_command("collectstatic", interactive=False, verbosity=0)
+    report["prepare_db_s"] = round(time.perf_counter() - started, 1)
+
+    seconds, cpu, peak_kb, summary = _timed_import(package)
+    total_rows = sum(rows.values())
+    report["import"] = {
+        "seconds": round(seconds, 1),
+        "cpu_seconds": round(cpu, 1),
+        "services_per_s": round(services / seconds),
+        "services_per_cpu_s": round(services / cpu),
+        "rows_per_s": round(total_rows / seconds),
+        "peak_rss_mb": round(peak_kb / 1024),
+        "summary": summary,
+    }
+    database = var_dir / "waypost.sqlite3"
+    report["database_mb"] = round(database.stat().st_size / 2**20, 1)
+    report["search"] = time_queries(query_mix(queries, seed))
+    return report
+
+
+def print_table(report: dict[str, Any]) -> None:
+    imp = report["import"]
+    print(
+        f"National directory: {report['services']:,} services (seed {report['seed']}), "
+        f"{report['machine']}"
+    )
+    print(
+        f"  package {report['package']['bytes'] / 2**20:.0f} MB, "
+        f"{sum(report['package']['rows'].values()):,} rows; "
+        f"database {report['database_mb']} MB"
+    )
+    print(
+        f"  import  {imp['seconds']} s ({imp['cpu_seconds']} s CPU): "
+        f"{imp['services_per_s']:,} services/s ({imp['services_per_cpu_s']:,} per CPU second), "
+        f"{imp['rows_per_s']:,} rows/s, "
+        f"peak RSS {imp['peak_rss_mb']} MB"
+    )
+    search = report["search"]
+    print(
+        f"  {search['queries']} searches ({search['refused_count']} refused as bad input, "
+        f"{search['failure_count']} failed)"
+    )
+    print(f"  {'ms (wall / CPU)':<24}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>9}")
+    for label, key in [
+        ("stack /api/search", "stack_api"),
+        ("stack /search/ (HTML)", "stack_html"),
+        ("search() service", "search_service"),
+        ("bare SQL (floor)", "bare_sql"),
+    ]:
+        row = search[key]
+        if not row:
+            print(f"  {label:<24}{'(route not there)':>33}")
+        else:
+            print(
+                f"  {label:<24}{row['p50_ms']:>8}{row['p95_ms']:>8}"
+                f"{row['p99_ms']:>8}{row['max_ms']:>9}"
+            )
+            used = search["cpu"].get(key)
+            if used:
+                print(
+                    f"  {'  CPU':<24}{used['p50_ms']:>8}{used['p95_ms']:>8}"
+                    f"{used['p99_ms']:>8}{used['max_ms']:>9}"
+                )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--services", type=int, default=FULL_SERVICES)
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument(
+        "--quick", action="store_true", help=f"{QUICK_SERVICES:,} services, 200 searches"
+    )
+    args = parser.parse_args()
+    services, queries = (QUICK_SERVICES, 200) if args.quick else (args.services, args.queries)
+    if services < 1 or queries < 1:
+        parser.error("--services and --queries must be at least 1")
+    report = run(services, queries, args.seed)
+    print_table(report)
+    out = BENCH_ROOT / f"national-{services}.json"
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"  written to {out.relative_to(REPO_ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

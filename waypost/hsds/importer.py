@@ -1,0 +1,118 @@
+"""`import_hsds`: HSDS 3.1 JSON or a tabular data package into the directory, all or nothing."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import connection, transaction
+from tqdm import tqdm
+
+from waypost.datasets.errors import DataFileError
+from waypost.directory.taxonomy import ensure_taxonomies
+from waypost.hsds import tables as t
+from waypost.hsds.documents import read_json
+from waypost.hsds.tabular import DESCRIPTOR, package_files, read_table
+from waypost.hsds.writer import BATCH_SIZE, Writer
+from waypost.search import fulltext
+
+BULK_BYTES = 4 << 20
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    counts: Counter[str]
+    notes: Counter[str]
+
+    def __str__(self) -> str:
+        written = ", ".join(f"{n} {what}" for what, n in self.counts.items() if n) or "nothing"
+        lines = [f"Imported {written}."]
+        lines += [f"  not imported: {n} × {note}" for note, n in sorted(self.notes.items())]
+        return "\n".join(lines)
+
+
+def import_hsds(
+    path: Path, *, progress: bool | None = None, batch_size: int = BATCH_SIZE
+) -> ImportResult:
+    """Import a JSON file, a package folder or its datapackage.json. Raises DataFileError
+    naming the file, line or JSON pointer, and field; then nothing has been written."""
+    path = Path(path)
+    if not path.exists():
+        raise DataFileError(path.name, str(path), None, "does not exist")
+    tabular = path.is_dir() or path.name == DESCRIPTOR
+    if path.suffix.lower() == ".csv":
+        raise DataFileError(
+            path.name, str(path), None, "is one table of a package: give the package's folder"
+        )
+    if tabular:
+        files, skipped = package_files(path)
+        sizes = sum(f.stat().st_size for f in files.values())
+    else:
+        sizes = path.stat().st_size
+    show = sys.stderr.isatty() if progress is None else progress
+    with tqdm(total=sizes, unit="B", unit_scale=True, disable=not show, desc="import") as bar:
+        done = 0
+
+        def advance_to(base: int) -> object:
+            def advance(position: int) -> None:
+                nonlocal done
+                if base + position - done > 1 << 20 or position == 0:
+                    bar.update(base + position - done)
+                    done = base + position
+
+            return advance
+
+        # A big import indexes keywords once at the end rather than row by row.
+        indexing = fulltext.bulk_load() if sizes > BULK_BYTES else nullcontext()
+        with transaction.atomic(), indexing, _roomy_cache():
+            ensure_taxonomies()
+            writer = Writer(batch_size)
+            if tabular:
+                base = 0
+                for table in t.TABLES:
+                    if table in files:
+                        read_table(table, files[table], writer, advance_to(base))  # type: ignore[arg-type]
+                        writer.flush()
+                        base += files[table].stat().st_size
+                for name in skipped:
+                    writer.notes[f"table {name} (not modelled)"] += 1
+            else:
+                read_json(path, writer, advance_to(0))  # type: ignore[arg-type]
+            writer.finish()
+        bar.update(sizes - done)
+    _refresh_statistics()
+    return ImportResult(writer.counts, writer.notes)
+
+
+@contextmanager
+def _roomy_cache() -> Iterator[None]:
+    """SQLite's default page cache (2 MB) makes every index insert of a large import read
+    the disk; 64 MB keeps the index pages being written at hand. Memory-mapped reads are
+    turned off meanwhile: their pages would add to the process's memory as the file grows."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (cache,) = cursor.fetchone()
+        cursor.execute("PRAGMA mmap_size")
+        row = cursor.fetchone()
+        mmap = row[0] if row else 0
+        cursor.execute("PRAGMA cache_size = -65536")
+        cursor.execute("PRAGMA mmap_size = 0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
+            cursor.execute(f"PRAGMA mmap_size = {int(mmap)}")
+
+
+def _refresh_statistics() -> None:
+    # The planner picks the location and term indexes only once it knows the tables' sizes.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

@@ -1,0 +1,140 @@
+"""Reads the HSDS 3.1 tabular form: a Frictionless data package (datapackage.json + CSV files).
+
+Tables are read in dependency order, one CSV row at a time, so memory stays flat whatever the
+size of the files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from waypost.datasets.errors import DataFileError
+from waypost.hsds import tables as t
+from waypost.hsds.values import BadValue, convert, is_empty
+from waypost.hsds.writer import Row, Writer
+
+DESCRIPTOR = "datapackage.json"
+
+
+def package_files(path: Path) -> tuple[dict[t.Table, Path], list[str]]:
+    """The CSV file of each table Waypost reads, and the names of the tables it does not model."""
+    descriptor = path / DESCRIPTOR if path.is_dir() else path
+    try:
+        package = json.loads(descriptor.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataFileError(
+            DESCRIPTOR, str(path), None, "is missing (a tabular package needs its descriptor)"
+        ) from None
+    except UnicodeDecodeError:
+        raise DataFileError(DESCRIPTOR, "the file", None, "is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise DataFileError(
+            DESCRIPTOR,
+            f"line {exc.lineno}, column {exc.colno}",
+            None,
+            f"is not valid JSON ({exc.msg})",
+        ) from None
+    resources = package.get("resources") if isinstance(package, dict) else None
+    if not isinstance(resources, list):
+        raise DataFileError(
+            DESCRIPTOR, "/resources", "resources", "must be a list of the package's files"
+        )
+    found: dict[t.Table, Path] = {}
+    skipped: list[str] = []
+    for index, resource in enumerate(resources):
+        where = f"/resources/{index}"
+        if not isinstance(resource, dict) or not isinstance(resource.get("path"), str):
+            raise DataFileError(DESCRIPTOR, where, "path", "each resource needs a path")
+        relative = resource["path"]
+        table = t.BY_NAME.get(str(resource.get("name"))) or t.BY_FILE.get(Path(relative).name)
+        if table is None:
+            skipped.append(relative)
+            continue
+        file = descriptor.parent / relative
+        if not file.is_file():
+            raise DataFileError(DESCRIPTOR, where, "path", f"names {relative}, which is missing")
+        found[table] = file
+    if t.SERVICE not in found:
+        raise DataFileError(
+            DESCRIPTOR, "/resources", "resources", "lists no services table (services.csv)"
+        )
+    return found, skipped
+
+
+def read_table(table: t.Table, file: Path, writer: Writer, advance: Callable[[int], None]) -> None:
+    name = file.name
+    with file.open("rb") as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        reader = csv.reader(text, strict=True)
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise DataFileError(name, "line 1", None, "is empty (a header line is needed)")
+            header = [h.strip() for h in header]
+            positions = _positions(table, header, name)
+            for cells in reader:
+                line = reader.line_num
+                if not any(cells):
+                    continue
+                if len(cells) != len(header):
+                    raise DataFileError(
+                        name,
+                        f"line {line}",
+                        None,
+                        f"has {len(cells)} values where the header has {len(header)}",
+                    )
+                writer.add(table, _row(table, name, line, cells, positions))
+                advance(raw.tell())
+        except UnicodeDecodeError:
+            line, byte = _first_bad_byte(file)
+            raise DataFileError(
+                name, f"line {line}", None, f"is not UTF-8 text (byte {byte!r})"
+            ) from None
+        except csv.Error as exc:
+            raise DataFileError(
+                name, f"line {reader.line_num}", None, f"is not well-formed CSV ({exc})"
+            ) from None
+
+
+def _positions(table: t.Table, header: list[str], name: str) -> list[tuple[Any, int]]:
+    if len(set(header)) != len(header):
+        repeated = next(h for h in header if header.count(h) > 1)
+        raise DataFileError(name, "line 1", repeated, "column appears twice")
+    positions = []
+    for column in table.columns:
+        if column.name in header:
+            positions.append((column, header.index(column.name)))
+        elif column.required:
+            raise DataFileError(name, "line 1", column.name, "column is missing")
+    return positions
+
+
+def _row(
+    table: t.Table, name: str, line: int, cells: list[str], positions: list[tuple[Any, int]]
+) -> Row:
+    values: dict[str, Any] = {}
+    for column, position in positions:
+        cell = cells[position]
+        try:
+            values[column.name] = (
+                None if is_empty(cell) and not column.required else convert(column, cell)
+            )
+        except BadValue as exc:
+            raise DataFileError(name, f"line {line}", column.name, str(exc)) from None
+    return Row(name, f"line {line}", values)
+
+
+def _first_bad_byte(file: Path) -> tuple[int, bytes]:
+    """Where the text stops being UTF-8 (the decoder reads ahead, so find it again)."""
+    with file.open("rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return number, line[exc.start : exc.start + 1]
+    return 0, b""
