@@ -18,6 +18,8 @@ from django.db import DatabaseError, transaction
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from waypost.search import points
+
 MAX_WORDS = 12
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -185,7 +187,8 @@ def bulk_load(conn: BaseDatabaseWrapper | None = None) -> Iterator[None]:
 
     On SQLite the triggers are dropped for the duration and the index rebuilt at the end
     (also when the block fails, so the index always matches what is in the table).
-    PostgreSQL keeps its index itself; statistics are refreshed at the end.
+    PostgreSQL keeps its index itself; statistics are refreshed at the end. The search
+    table (`points`) is handled the same way on both databases.
     """
     conn = conn or default_connection
     if conn.vendor == "sqlite":
@@ -193,7 +196,9 @@ def bulk_load(conn: BaseDatabaseWrapper | None = None) -> Iterator[None]:
             for name in _SQLITE_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
     try:
-        yield
+        # The search table is derived from the same rows: rebuilt once at the end too.
+        with points.bulk_load(conn):
+            yield
     finally:
         rebuild(conn)
 
