@@ -81,6 +81,14 @@ class KeywordSQL:
     where: str = ""
     where_params: list[Any] = field(default_factory=list)
     rank: str = "0"
+    # SQLite only, for a search near a place: `probe` is a condition true when service
+    # `{service_id}` matches (a rowid lookup in the index, no ranking); `ranked` reads the
+    # rank of the services listed by the subquery `{ids}` alone. Ranking every match of a
+    # common word cost more than the rest of a search; bm25 is then computed for the
+    # services found near the place only (the same values as ranking all of them).
+    probe: str = ""
+    ranked: str = ""
+    match_params: list[Any] = field(default_factory=list)
 
 
 def keyword_sql(text: str, conn: BaseDatabaseWrapper | None = None) -> KeywordSQL:
@@ -102,6 +110,17 @@ def keyword_sql(text: str, conn: BaseDatabaseWrapper | None = None) -> KeywordSQ
         ),
         join_params=[match],
         rank="kw.rank",
+        probe=(
+            f"EXISTS (SELECT 1 FROM {FTS_TABLE} kwp WHERE kwp.rowid = {{service_id}} "
+            f"AND {FTS_TABLE} MATCH %s)"
+        ),
+        # `+rowid`: a filter on the scan, never a lookup per listed id (each lookup would
+        # count the words' matches anew for bm25).
+        ranked=(
+            f"SELECT rowid AS sid, bm25({FTS_TABLE}) AS rank FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND +rowid IN ({{ids}})"
+        ),
+        match_params=[match],
     )
 
 

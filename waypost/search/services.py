@@ -556,31 +556,10 @@ def _near_rows(
     box = (min_lat, max_lat, min_lng, max_lng)
     zones = _zones_in(box) if query.open_now or _is_instant(query.open_at) else None
     where, where_params = _point_filters(query, now, zones)
-    rank = keywords.rank if keywords else "0"
-    # Keywords read the service row (its text); otherwise the search table alone answers.
-    join = f"JOIN directory_service s ON s.id = p.service_id {keywords.join}" if keywords else ""
-    if keywords and keywords.where:
-        where.append(keywords.where)
-        where_params += keywords.where_params
-    order = "rank, d, sid" if keywords else "d, sid"
-    sql = f"""
-        WITH hits AS (
-          SELECT p.service_id AS sid, p.location_id AS lid, {distance} AS d, {rank} AS rank
-          FROM search_searchpoint p
-          {join}
-          WHERE p.latitude BETWEEN %s AND %s AND +p.longitude BETWEEN %s AND %s
-            AND {distance} <= %s
-            AND {" AND ".join(where)}
-        ), nearest AS (
-          SELECT sid, lid, d, rank, ROW_NUMBER() OVER (PARTITION BY sid ORDER BY d, lid) AS n
-          FROM hits
-        )
-        SELECT sid, lid, d, COUNT(*) OVER () FROM nearest WHERE n = 1
-        ORDER BY {order} LIMIT %s OFFSET %s
-    """
-    params = [
-        *distance_params,
-        *(keywords.join_params if keywords else []),
+    circle = f"""
+          p.latitude BETWEEN %s AND %s AND +p.longitude BETWEEN %s AND %s
+          AND {distance} <= %s"""
+    circle_params = [
         min_lat,
         max_lat,
         min_lng,
@@ -588,10 +567,59 @@ def _near_rows(
         # Outside the circle is dropped on the point's index entry, before any other test.
         *distance_params,
         query.radius_mi,
-        *where_params,
-        query.per_page,
-        offset,
     ]
+    if keywords and keywords.probe:
+        # Matches found among the services in the circle, then ranked (see KeywordSQL).
+        hits = f"""
+        cand AS MATERIALIZED (
+          SELECT p.service_id AS sid, p.location_id AS lid, {distance} AS d
+          FROM search_searchpoint p
+          WHERE {circle} AND {" AND ".join(where)}
+            AND {keywords.probe.format(service_id="p.service_id")}
+        ), ranked AS MATERIALIZED (
+          {keywords.ranked.format(ids="SELECT sid FROM cand")}
+        ), hits AS (
+          SELECT c.sid, c.lid, c.d, r.rank FROM cand c JOIN ranked r ON r.sid = c.sid
+        )"""
+        hits_params = [
+            *distance_params,
+            *circle_params,
+            *where_params,
+            *keywords.match_params,
+            *keywords.match_params,
+        ]
+    else:
+        rank = keywords.rank if keywords else "0"
+        # Keywords read the service row (its text); otherwise the search table alone answers.
+        join = (
+            f"JOIN directory_service s ON s.id = p.service_id {keywords.join}" if keywords else ""
+        )
+        if keywords and keywords.where:
+            where.append(keywords.where)
+            where_params += keywords.where_params
+        hits = f"""
+        hits AS (
+          SELECT p.service_id AS sid, p.location_id AS lid, {distance} AS d, {rank} AS rank
+          FROM search_searchpoint p
+          {join}
+          WHERE {circle} AND {" AND ".join(where)}
+        )"""
+        hits_params = [
+            *distance_params,
+            *(keywords.join_params if keywords else []),
+            *circle_params,
+            *where_params,
+        ]
+    order = "rank, d, sid" if keywords else "d, sid"
+    sql = f"""
+        WITH {hits}, nearest AS (
+          SELECT sid, lid, d, rank, ROW_NUMBER() OVER (PARTITION BY sid ORDER BY d, lid) AS n
+          FROM hits
+        )
+        SELECT sid, lid, d, COUNT(*) OVER () FROM nearest WHERE n = 1
+        ORDER BY {order} LIMIT %s OFFSET %s
+    """
+    params = [*hits_params, query.per_page, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
