@@ -98,6 +98,8 @@ def test_an_editor_adds_a_city_with_an_answer_and_a_service(as_role: Any) -> Non
             "latitude": "41.2",
             "longitude": "-73.3",
             "timezone": "America/New_York",
+            # The form shows the HSDS location type filled in ("physical"); it comes back.
+            "location_type": "physical",
         },
     )
     testing = TaxonomyTerm.objects.get(code="sti-testing")

@@ -18,6 +18,8 @@ from django.db import DatabaseError, transaction
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from waypost.search import points
+
 MAX_WORDS = 12
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -79,6 +81,14 @@ class KeywordSQL:
     where: str = ""
     where_params: list[Any] = field(default_factory=list)
     rank: str = "0"
+    # SQLite only, for a search near a place: `probe` is a condition true when service
+    # `{service_id}` matches (a rowid lookup in the index, no ranking); `ranked` reads the
+    # rank of the services listed by the subquery `{ids}` alone. Ranking every match of a
+    # common word cost more than the rest of a search; bm25 is then computed for the
+    # services found near the place only (the same values as ranking all of them).
+    probe: str = ""
+    ranked: str = ""
+    match_params: list[Any] = field(default_factory=list)
 
 
 def keyword_sql(text: str, conn: BaseDatabaseWrapper | None = None) -> KeywordSQL:
@@ -100,6 +110,17 @@ def keyword_sql(text: str, conn: BaseDatabaseWrapper | None = None) -> KeywordSQ
         ),
         join_params=[match],
         rank="kw.rank",
+        probe=(
+            f"EXISTS (SELECT 1 FROM {FTS_TABLE} kwp WHERE kwp.rowid = {{service_id}} "
+            f"AND {FTS_TABLE} MATCH %s)"
+        ),
+        # `+rowid`: a filter on the scan, never a lookup per listed id (each lookup would
+        # count the words' matches anew for bm25).
+        ranked=(
+            f"SELECT rowid AS sid, bm25({FTS_TABLE}) AS rank FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND +rowid IN ({{ids}})"
+        ),
+        match_params=[match],
     )
 
 
@@ -185,7 +206,8 @@ def bulk_load(conn: BaseDatabaseWrapper | None = None) -> Iterator[None]:
 
     On SQLite the triggers are dropped for the duration and the index rebuilt at the end
     (also when the block fails, so the index always matches what is in the table).
-    PostgreSQL keeps its index itself; statistics are refreshed at the end.
+    PostgreSQL keeps its index itself; statistics are refreshed at the end. The search
+    table (`points`) is handled the same way on both databases.
     """
     conn = conn or default_connection
     if conn.vendor == "sqlite":
@@ -193,7 +215,9 @@ def bulk_load(conn: BaseDatabaseWrapper | None = None) -> Iterator[None]:
             for name in _SQLITE_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
     try:
-        yield
+        # The search table is derived from the same rows: rebuilt once at the end too.
+        with points.bulk_load(conn):
+            yield
     finally:
         rebuild(conn)
 

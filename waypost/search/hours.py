@@ -58,12 +58,16 @@ def open_sql(
     instant: dt.datetime | None,
     wall: dt.datetime | None,
     zones: Iterable[str] | None = None,
+    service_id: str = "s.id",
+    location_id: str | None = None,
 ) -> tuple[str, list[Any]]:
-    """An EXISTS condition: service `s` has a schedule open at `location` (a location alias).
+    """An EXISTS condition: service `service_id` has a schedule open at `location`.
 
-    A schedule row without a location applies at every location of its service. For an
-    instant, `zones` are the time zones the candidate locations can be in (all known zones
-    when None); zones showing the same local time share one condition.
+    `location` is an alias of a row with a `timezone` column, `location_id` the location's
+    id (default `location`.id). A schedule row without a location applies at every
+    location of its service. For an instant, `zones` are the time zones the candidate
+    locations can be in (all known zones when None); zones showing the same local time
+    share one condition.
     """
     params: list[Any] = []
     if instant is not None:
@@ -84,7 +88,8 @@ def open_sql(
     else:
         raise ValueError("open_sql needs an instant or a wall-clock time")
     sql = (
-        "EXISTS (SELECT 1 FROM directory_schedule sc WHERE sc.service_id = s.id AND "
-        f"(sc.location_id IS NULL OR sc.location_id = {location}.id) AND ({when}))"
+        f"EXISTS (SELECT 1 FROM directory_schedule sc WHERE sc.service_id = {service_id} AND "
+        f"(sc.location_id IS NULL OR sc.location_id = {location_id or location + '.id'}) "
+        f"AND ({when}))"
     )
     return sql, params

@@ -8,10 +8,12 @@ The entry point for pages, the JSON API and the benchmark:
 `from_params` checks the shape of every parameter; `search` resolves names against the
 database (the place, categories, attributes) and reports unknown ones the same way.
 
-How a search runs (one SQL statement for the matching page and the total):
-service-at-location rows whose location lies in the circle's bounding box (an index range on
-latitude, longitude) → exact great-circle distance in SQL → filters as EXISTS subqueries on
-indexed link tables → the nearest matching location of each service → sort and page.
+How a search near a place runs (one SQL statement for the matching page and the total):
+search points (models.SearchPoint: a service at a location, with what the filters need) in
+the circle's bounding box, read from one covering index with no join → exact great-circle
+distance in SQL → category and attribute bits, then EXISTS subqueries on indexed link tables
+where bits cannot decide → the nearest matching location of each service → sort and page.
+Searching everywhere reads the service table.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from waypost.directory.taxonomy import ATTRIBUTE_TAXONOMY
 from waypost.places.geo import EARTH_RADIUS_MI, bounding_box
 from waypost.places.models import Place, ZipCode
 from waypost.places.services import BadQuery, find_places
-from waypost.search import fulltext, hours
+from waypost.search import fulltext, hours, points
 from waypost.sqlreads import Part
 
 DEFAULT_RADIUS_MI = 25.0
@@ -390,16 +392,88 @@ def attribute_term_ids(codes: Sequence[str]) -> list[int]:
 # ---- the query ------------------------------------------------------------------------------
 
 
-def _distance_sql(lat: float, lng: float) -> tuple[str, list[Any]]:
-    """Haversine distance in miles from a point to location `l`."""
+def _distance_sql(lat: float, lng: float, alias: str = "l") -> tuple[str, list[Any]]:
+    """Haversine distance in miles from a point to row `alias` (latitude, longitude)."""
     least = "LEAST" if connection.vendor == "postgresql" else "MIN"
     sql = (
         f"(2 * {EARTH_RADIUS_MI} * asin({least}(1.0, sqrt("
-        "power(sin(radians(l.latitude - %s) / 2), 2) + "
-        "cos(radians(%s)) * cos(radians(l.latitude)) * "
-        "power(sin(radians(l.longitude - %s) / 2), 2)))))"
+        f"power(sin(radians({alias}.latitude - %s) / 2), 2) + "
+        f"cos(radians(%s)) * cos(radians({alias}.latitude)) * "
+        f"power(sin(radians({alias}.longitude - %s) / 2), 2)))))"
     )
     return sql, [lat, lat, lng]
+
+
+def _point_filters(
+    query: SearchQuery, now: dt.datetime, zones: list[str] | None
+) -> tuple[list[str], list[Any]]:
+    """WHERE conditions on search point `p` (see models.SearchPoint), with their parameters.
+
+    Categories and attributes are first tested on the point's term bits; the link table is
+    read only when another known term shares a wanted term's bit (otherwise a set bit is
+    proof enough).
+    """
+    where: list[str] = ["p.active"]
+    params: list[Any] = []
+    all_terms: list[int] | None = None
+    if query.categories or query.attrs:
+        all_terms = list(TaxonomyTerm.objects.values_list("id", flat=True))
+    if query.categories:
+        ids = category_term_ids(query.categories)
+        wanted = points.mask(ids)
+        others = set(all_terms or []) - set(ids)
+        where.append("(p.category_bits & %s) <> 0")
+        params.append(wanted)
+        if any(points.bit(t) & wanted for t in others):
+            marks = ", ".join(["%s"] * len(ids))
+            where.append(
+                "EXISTS (SELECT 1 FROM directory_service_categories c "
+                f"WHERE c.service_id = p.service_id AND c.taxonomyterm_id IN ({marks}))"
+            )
+            params += ids
+    for term_id in attribute_term_ids(query.attrs) if query.attrs else []:
+        where.append("(p.attribute_bits & %s) <> 0")
+        params.append(points.bit(term_id))
+        if any(points.bit(t) == points.bit(term_id) for t in all_terms or [] if t != term_id):
+            where.append(
+                "EXISTS (SELECT 1 FROM directory_service_attributes a "
+                "WHERE a.service_id = p.service_id AND a.taxonomyterm_id = %s)"
+            )
+            params.append(term_id)
+    for lang in query.langs:
+        where.append(
+            "EXISTS (SELECT 1 FROM directory_servicelanguage sl WHERE sl.service_id = p.service_id "
+            "AND (lower(sl.code) = %s OR lower(sl.code) LIKE %s))"
+        )
+        params += [lang, f"{lang}-%"]
+    if query.open_now or query.open_at is not None:
+        instant, wall = _open_moment(query, now)
+        sql, open_params = hours.open_sql(
+            connection,
+            "p",
+            instant=instant,
+            wall=wall,
+            zones=zones,
+            service_id="p.service_id",
+            location_id="p.location_id",
+        )
+        where.append(sql)
+        params += open_params
+    return where, params
+
+
+def _open_moment(
+    query: SearchQuery, now: dt.datetime
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """(instant, wall-clock time) a search asks to be open at."""
+    instant: dt.datetime | None = now if query.open_now else None
+    wall: dt.datetime | None = None
+    if query.open_at is not None:
+        if timezone.is_aware(query.open_at):
+            instant = query.open_at
+        else:
+            wall = query.open_at
+    return instant, wall
 
 
 def _filters(
@@ -433,13 +507,7 @@ def _filters(
         )
         params += [lang, f"{lang}-%"]
     if query.open_now or query.open_at is not None:
-        instant: dt.datetime | None = now if query.open_now else None
-        wall: dt.datetime | None = None
-        if query.open_at is not None:
-            if timezone.is_aware(query.open_at):
-                instant = query.open_at
-            else:
-                wall = query.open_at
+        instant, wall = _open_moment(query, now)
         if location_alias is not None:
             sql, open_params = hours.open_sql(
                 connection, location_alias, instant=instant, wall=wall, zones=zones
@@ -484,47 +552,74 @@ def _near_rows(
     min_lat, max_lat, min_lng, max_lng = bounding_box(
         origin.latitude, origin.longitude, query.radius_mi
     )
-    distance, distance_params = _distance_sql(origin.latitude, origin.longitude)
+    distance, distance_params = _distance_sql(origin.latitude, origin.longitude, "p")
     box = (min_lat, max_lat, min_lng, max_lng)
     zones = _zones_in(box) if query.open_now or _is_instant(query.open_at) else None
-    where, where_params = _filters(query, "l", now, zones)
-    rank = keywords.rank if keywords else "0"
-    join = keywords.join if keywords else ""
-    if keywords and keywords.where:
-        where.append(keywords.where)
-        where_params += keywords.where_params
+    where, where_params = _point_filters(query, now, zones)
+    circle = f"""
+          p.latitude BETWEEN %s AND %s AND +p.longitude BETWEEN %s AND %s
+          AND {distance} <= %s"""
+    circle_params = [
+        min_lat,
+        max_lat,
+        min_lng,
+        max_lng,
+        # Outside the circle is dropped on the point's index entry, before any other test.
+        *distance_params,
+        query.radius_mi,
+    ]
+    if keywords and keywords.probe:
+        # Matches found among the services in the circle, then ranked (see KeywordSQL).
+        hits = f"""
+        cand AS MATERIALIZED (
+          SELECT p.service_id AS sid, p.location_id AS lid, {distance} AS d
+          FROM search_searchpoint p
+          WHERE {circle} AND {" AND ".join(where)}
+            AND {keywords.probe.format(service_id="p.service_id")}
+        ), ranked AS MATERIALIZED (
+          {keywords.ranked.format(ids="SELECT sid FROM cand")}
+        ), hits AS (
+          SELECT c.sid, c.lid, c.d, r.rank FROM cand c JOIN ranked r ON r.sid = c.sid
+        )"""
+        hits_params = [
+            *distance_params,
+            *circle_params,
+            *where_params,
+            *keywords.match_params,
+            *keywords.match_params,
+        ]
+    else:
+        rank = keywords.rank if keywords else "0"
+        # Keywords read the service row (its text); otherwise the search table alone answers.
+        join = (
+            f"JOIN directory_service s ON s.id = p.service_id {keywords.join}" if keywords else ""
+        )
+        if keywords and keywords.where:
+            where.append(keywords.where)
+            where_params += keywords.where_params
+        hits = f"""
+        hits AS (
+          SELECT p.service_id AS sid, p.location_id AS lid, {distance} AS d, {rank} AS rank
+          FROM search_searchpoint p
+          {join}
+          WHERE {circle} AND {" AND ".join(where)}
+        )"""
+        hits_params = [
+            *distance_params,
+            *(keywords.join_params if keywords else []),
+            *circle_params,
+            *where_params,
+        ]
     order = "rank, d, sid" if keywords else "d, sid"
     sql = f"""
-        WITH hits AS (
-          SELECT sal.service_id AS sid, l.id AS lid, {distance} AS d, {rank} AS rank
-          FROM directory_location l
-          JOIN directory_serviceatlocation sal ON sal.location_id = l.id
-          JOIN directory_service s ON s.id = sal.service_id
-          {join}
-          WHERE l.latitude BETWEEN %s AND %s AND +l.longitude BETWEEN %s AND %s
-            AND {distance} <= %s
-            AND {" AND ".join(where)}
-        ), nearest AS (
+        WITH {hits}, nearest AS (
           SELECT sid, lid, d, rank, ROW_NUMBER() OVER (PARTITION BY sid ORDER BY d, lid) AS n
           FROM hits
         )
         SELECT sid, lid, d, COUNT(*) OVER () FROM nearest WHERE n = 1
         ORDER BY {order} LIMIT %s OFFSET %s
     """
-    params = [
-        *distance_params,
-        *(keywords.join_params if keywords else []),
-        min_lat,
-        max_lat,
-        min_lng,
-        max_lng,
-        # Outside the circle is dropped on the location row, before any join.
-        *distance_params,
-        query.radius_mi,
-        *where_params,
-        query.per_page,
-        offset,
-    ]
+    params = [*hits_params, query.per_page, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
@@ -538,8 +633,8 @@ def _zones_in(box: tuple[float, float, float, float]) -> list[str]:
     """The time zones of locations in the box: read from the box's covering index."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT DISTINCT l.timezone FROM directory_location l "
-            "WHERE l.latitude BETWEEN %s AND %s AND +l.longitude BETWEEN %s AND %s",
+            "SELECT DISTINCT p.timezone FROM search_searchpoint p "
+            "WHERE p.latitude BETWEEN %s AND %s AND +p.longitude BETWEEN %s AND %s",
             list(box),
         )
         return [row[0] for row in cursor.fetchall()]
