@@ -12,15 +12,14 @@ from typing import Any
 
 from django import template
 from django.utils.dateformat import time_format
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from waypost.evidence.models import Status
 from waypost.guides.citations import Evidence
 from waypost.guides.services import Item
-from waypost.localize import language_prefix
+from waypost.localize import gettext_memo as _
+from waypost.localize import language_prefix, short_day
 from waypost.places.models import Place
 from waypost.translations.services import ENGLISH, Localizer
 
@@ -29,11 +28,6 @@ register = template.Library()
 
 def _refs(ev: Evidence) -> str:
     return "".join(f'<a href="#source-{n}">[{n}]</a>' for n in ev.refs)
-
-
-def short_day(value: dt.date) -> str:
-    """ "3 Nov 2026" in English, "3 nov 2026" in Spanish."""
-    return date_format(value, "j M Y")
 
 
 def _evidence(ev: Evidence, loc: Localizer = ENGLISH) -> str:

@@ -16,10 +16,10 @@ from urllib.parse import urlencode
 from django import template
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 
 from waypost.guides.services import REPEALED_AFTER, Answer, Block, Item
 from waypost.laws.models import Law, LawStatement
+from waypost.localize import gettext_memo as _
 from waypost.localize import language_prefix
 from waypost.places.models import Place
 from waypost.site.templatetags.evidence import _evidence, render_service_item, short_day
