@@ -90,23 +90,32 @@ def _wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
     raise SystemExit("the server did not start within 60 s")
 
 
+# Lighthouse sometimes fails to record the browser's trace (NO_NAVSTART) and exits with an
+# error although the page loaded; such a run is repeated rather than ending the audit.
+LIGHTHOUSE_ATTEMPTS = 3
+
+
 def _lighthouse(url: str, report: Path) -> dict[str, Any]:
     env = {**_env(), "CHROME_PATH": CHROMIUM}
-    subprocess.run(
-        [
-            str(LIGHTHOUSE),
-            url,
-            f"--chrome-flags={CHROMIUM_FLAGS}",
-            f"--only-categories={','.join(CATEGORIES)}",
-            "--output=json",
-            f"--output-path={report}",
-            "--quiet",
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        check=True,
-    )
-    return dict(json.loads(report.read_text(encoding="utf-8")))
+    for attempt in range(1, LIGHTHOUSE_ATTEMPTS + 1):
+        done = subprocess.run(
+            [
+                str(LIGHTHOUSE),
+                url,
+                f"--chrome-flags={CHROMIUM_FLAGS}",
+                f"--only-categories={','.join(CATEGORIES)}",
+                "--output=json",
+                f"--output-path={report}",
+                "--quiet",
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            check=False,
+        )
+        if done.returncode == 0:
+            return dict(json.loads(report.read_text(encoding="utf-8")))
+        print(f"Lighthouse failed on {url} (attempt {attempt} of {LIGHTHOUSE_ATTEMPTS})")
+    raise SystemExit(f"Lighthouse could not audit {url}; see {report}")
 
 
 def _summary(result: dict[str, Any]) -> dict[str, Any]:
