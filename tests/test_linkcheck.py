@@ -31,30 +31,32 @@ class _Site(BaseHTTPRequestHandler):
             type(self).seen.append((method, self.path, self.headers.get("User-Agent", "")))
             type(self).active += 1
             type(self).most_at_once = max(type(self).most_at_once, type(self).active)
+        path = self.path
         try:
-            path = self.path
             if path == "/slow":
                 time.sleep(2)
             if path == "/busy":
                 time.sleep(0.2)
-            if path == "/no-head" and method == "HEAD":
-                self.send_response(405)
-            elif path == "/moved":
-                self.send_response(301)
-                self.send_header("Location", "/ok")
-            elif path in ("/ok", "/no-head", "/busy"):
-                self.send_response(200)
-            elif path == "/robots-only":
-                self.send_response(403)
-            elif path == "/broken":
-                self.send_response(500)
-            else:
-                self.send_response(404)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
         finally:
+            # Counted out before answering: once the answer is sent the client may already be
+            # asking its next address while this thread is still finishing.
             with self.lock:
                 type(self).active -= 1
+        if path == "/no-head" and method == "HEAD":
+            self.send_response(405)
+        elif path == "/moved":
+            self.send_response(301)
+            self.send_header("Location", "/ok")
+        elif path in ("/ok", "/no-head", "/busy"):
+            self.send_response(200)
+        elif path == "/robots-only":
+            self.send_response(403)
+        elif path == "/broken":
+            self.send_response(500)
+        else:
+            self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def do_HEAD(self) -> None:
         self._answer("HEAD")
