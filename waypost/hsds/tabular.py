@@ -15,7 +15,7 @@ from typing import Any
 
 from waypost.datasets.errors import DataFileError
 from waypost.hsds import tables as t
-from waypost.hsds.values import BadValue, convert, is_empty
+from waypost.hsds.values import BadValue, cell_converter
 from waypost.hsds.writer import Row, Writer
 
 DESCRIPTOR = "datapackage.json"
@@ -88,7 +88,7 @@ def read_table(table: t.Table, file: Path, writer: Writer, advance: Callable[[in
                         None,
                         f"has {len(cells)} values where the header has {len(header)}",
                     )
-                writer.add(table, _row(table, name, line, cells, positions))
+                writer.add(table, _row(name, line, cells, positions))
                 advance(raw.tell())
         except UnicodeDecodeError:
             line, byte = _first_bad_byte(file)
@@ -101,31 +101,34 @@ def read_table(table: t.Table, file: Path, writer: Writer, advance: Callable[[in
             ) from None
 
 
-def _positions(table: t.Table, header: list[str], name: str) -> list[tuple[Any, int]]:
+def _positions(
+    table: t.Table, header: list[str], name: str
+) -> list[tuple[str, int, Callable[[str], Any]]]:
     if len(set(header)) != len(header):
         repeated = next(h for h in header if header.count(h) > 1)
         raise DataFileError(name, "line 1", repeated, "column appears twice")
     positions = []
     for column in table.columns:
         if column.name in header:
-            positions.append((column, header.index(column.name)))
+            positions.append((column.name, header.index(column.name), cell_converter(column)))
         elif column.required:
             raise DataFileError(name, "line 1", column.name, "column is missing")
     return positions
 
 
 def _row(
-    table: t.Table, name: str, line: int, cells: list[str], positions: list[tuple[Any, int]]
+    name: str,
+    line: int,
+    cells: list[str],
+    positions: list[tuple[str, int, Callable[[str], Any]]],
 ) -> Row:
     values: dict[str, Any] = {}
-    for column, position in positions:
-        cell = cells[position]
-        try:
-            values[column.name] = (
-                None if is_empty(cell) and not column.required else convert(column, cell)
-            )
-        except BadValue as exc:
-            raise DataFileError(name, f"line {line}", column.name, str(exc)) from None
+    column = ""
+    try:
+        for column, position, convert in positions:
+            values[column] = convert(cells[position])
+    except BadValue as exc:
+        raise DataFileError(name, f"line {line}", column, str(exc)) from None
     return Row(name, f"line {line}", values)
 
 

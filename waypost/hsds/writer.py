@@ -3,15 +3,18 @@
 Readers (JSON documents, CSV tables) hand over one `Row` at a time; rows wait in a buffer per
 table and are written together, parents before children, with a handful of statements per
 batch. Memory holds one batch per table whatever the size of the import; ids already written
-by this import are remembered in a temporary table, not in memory.
+by this import are remembered in a temporary table, not in memory. HSDS ids travel as 32
+lowercase hex digits (see `values.HsdsId`) and become UUIDs only for a database that has them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, models
@@ -34,10 +37,13 @@ from waypost.directory.models import (
 from waypost.evidence.models import Fact
 from waypost.hsds import tables as t
 from waypost.hsds.terms import TermMap
+from waypost.hsds.values import HsdsId, show_id
 from waypost.places.models import ZipCode
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 SEEN_TABLE = "hsds_import_seen"
+# Rows per IN (...) lookup: within every database's limit on parameters.
+LOOKUP_CHUNK = 900
 
 
 @dataclass
@@ -54,25 +60,29 @@ class Row:
         return DataFileError(self.file, self.record, column, reason)
 
     @property
-    def id(self) -> uuid.UUID:
-        value: uuid.UUID = self.values["id"]
+    def id(self) -> HsdsId:
+        value: HsdsId = self.values["id"]
         return value
 
 
 class Writer:
     def __init__(self, batch_size: int = BATCH_SIZE) -> None:
         self.batch_size = batch_size
-        self.buffers: dict[str, dict[uuid.UUID, Row]] = {table.name: {} for table in t.TABLES}
+        self.buffers: dict[str, dict[HsdsId, Row]] = {table.name: {} for table in t.TABLES}
         self.counts: Counter[str] = Counter()
         self.notes: Counter[str] = Counter()
         self.terms = TermMap(self.notes)
+        self.entities = {table.name: number for number, table in enumerate(t.TABLES)}
+        # Every id this import has read, in reading order, unindexed: appending costs little
+        # whatever the size, and one sort at the end finds an id read twice (see `finish`).
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {SEEN_TABLE}")
             cursor.execute(
-                f"CREATE TEMPORARY TABLE {SEEN_TABLE} (entity VARCHAR(24) NOT NULL, "
-                "hsds_id VARCHAR(32) NOT NULL, place VARCHAR(300) NOT NULL, "
-                "PRIMARY KEY (entity, hsds_id))"
+                f"CREATE TEMPORARY TABLE {SEEN_TABLE} (n BIGINT NOT NULL, "
+                "entity SMALLINT NOT NULL, high BIGINT NOT NULL, low BIGINT NOT NULL, "
+                "file VARCHAR(300) NOT NULL, record VARCHAR(300) NOT NULL)"
             )
+        self.seen = 0
 
     # Reading side -------------------------------------------------------------------------
 
@@ -89,7 +99,7 @@ class Writer:
         earlier = buffer.get(row.id)
         if earlier is not None and row.strict and earlier.strict:
             raise row.error(
-                "id", f"duplicate id {row.id} (also at {earlier.file} {earlier.record})"
+                "id", f"duplicate id {show_id(row.id)} (also at {earlier.file} {earlier.record})"
             )
         buffer[row.id] = row
         if len(buffer) >= self.batch_size:
@@ -106,30 +116,60 @@ class Writer:
     def finish(self) -> None:
         self.flush()
         self.terms.finish()
+        self._refuse_repeats()
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {SEEN_TABLE}")
 
     def _check_repeats(self, table: t.Table, rows: list[Row]) -> None:
-        strict = [r for r in rows if r.strict]
-        if not strict:
-            return
-        ids = [r.id.hex for r in strict]
-        with connection.cursor() as cursor:
-            for chunk in _chunks(ids, 500):
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"SELECT hsds_id, place FROM {SEEN_TABLE} "
-                    f"WHERE entity = %s AND hsds_id IN ({marks})",
-                    [table.name, *chunk],
+        """Note the ids of a batch (a batch holds each id once: `add` saw to that)."""
+        entity = self.entities[table.name]
+        params = []
+        for row in rows:
+            if row.strict:
+                self.seen += 1
+                hsds_id = row.id
+                params.append(
+                    (
+                        self.seen,
+                        entity,
+                        int(hsds_id[:16], 16) - _HALF,
+                        int(hsds_id[16:], 16) - _HALF,
+                        row.file[:300],
+                        row.record[:300],
+                    )
                 )
-                found = dict(cursor.fetchall())
-                if found:
-                    row = next(r for r in strict if r.id.hex in found)
-                    raise row.error("id", f"duplicate id {row.id} (also at {found[row.id.hex]})")
-            cursor.executemany(
-                f"INSERT INTO {SEEN_TABLE} (entity, hsds_id, place) VALUES (%s, %s, %s)",
-                [(table.name, r.id.hex, f"{r.file} {r.record}"[:300]) for r in strict],
+        if params:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {SEEN_TABLE} (n, entity, high, low, file, record) "
+                    "VALUES (%s, %s, %s, %s, %s, %s)",
+                    params,
+                )
+
+    def _refuse_repeats(self) -> None:
+        """An id read twice in one import (in two batches) stops it, naming the second time."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {SEEN_TABLE} GROUP BY entity, high, low HAVING count(*) > 1 LIMIT 1"
             )
+            if cursor.fetchone() is None:
+                return
+            each = "OVER (PARTITION BY entity, high, low ORDER BY n)"
+            cursor.execute(
+                "SELECT high, low, file, record, first_file, first_record FROM ("
+                f"SELECT n, high, low, file, record, row_number() {each} AS occurrence, "
+                f"first_value(file) {each} AS first_file, "
+                f"first_value(record) {each} AS first_record FROM {SEEN_TABLE}) AS numbered "
+                "WHERE occurrence = 2 ORDER BY n LIMIT 1"
+            )
+            high, low, file, record, first_file, first_record = cursor.fetchone()
+        hsds_id = f"{high + _HALF:016x}{low + _HALF:016x}"
+        raise DataFileError(
+            file,
+            record,
+            "id",
+            f"duplicate id {show_id(hsds_id)} (also at {first_file} {first_record})",
+        )
 
     # One method per table -----------------------------------------------------------------
 
@@ -140,27 +180,20 @@ class Writer:
             if other is not None:
                 raise row.error("name", f"{other.id} has the same name; Waypost needs unique names")
             names[row.values["name"]] = row
-        for chunk in _chunks(list(names), 500):
-            for name, hsds_id in Organization.objects.filter(name__in=chunk).values_list(
-                "name", "hsds_id"
-            ):
-                if hsds_id != names[name].id:
-                    raise names[name].error("name", f"organization {hsds_id} already has this name")
+        for name, hsds_id in _lookup(Organization, "name", list(names), ["hsds_id"]):
+            if _from_db(hsds_id) != names[name].id:
+                raise names[name].error(
+                    "name", f"organization {show_id(_from_db(hsds_id))} already has this name"
+                )
         self._upsert_by_id(Organization, rows, t.ORGANIZATION)
         self.counts["organizations"] += len(rows)
 
     def _write_service(self, rows: list[Row]) -> None:
         organizations = self._resolve(rows, "organization_id", Organization, required=True)
-        existing = dict(
-            Service.objects.filter(hsds_id__in=[r.id for r in rows]).values_list(
-                "hsds_id", "fact_id"
-            )
-        )
+        existing = _facts_of(Service, rows)
         new = [r for r in rows if r.id not in existing]
-        facts = Fact.objects.bulk_create(
-            [Fact(label=f"Service: {r.values['name']}"[:300]) for r in new]
-        )
-        existing.update({r.id: f.pk for r, f in zip(new, facts, strict=True)})
+        facts = _new_facts([f"Service: {r.values['name']}"[:300] for r in new])
+        existing.update(zip([r.id for r in new], facts, strict=True))
         self._upsert_by_id(
             Service,
             rows,
@@ -245,7 +278,7 @@ class Writer:
         _upsert(ServiceAtLocation, values, conflict=("service_id", "location_id"))
         self.counts["services at locations"] += len(rows)
 
-    def _service_of(self, rows: list[Row], what: str) -> tuple[list[Row], dict[uuid.UUID, int]]:
+    def _service_of(self, rows: list[Row], what: str) -> tuple[list[Row], dict[HsdsId, int]]:
         """Rows that belong to a service (directly or through a service_at_location)."""
         via = self._pairs([r.values.get("service_at_location_id") for r in rows])
         services = self._resolve(rows, "service_id", Service, required=False)
@@ -263,14 +296,10 @@ class Writer:
 
     def _write_phone(self, rows: list[Row]) -> None:
         rows, owner = self._service_of(rows, "phones")
-        existing = dict(
-            Phone.objects.filter(hsds_id__in=[r.id for r in rows]).values_list("hsds_id", "fact_id")
-        )
+        existing = _facts_of(Phone, rows)
         new = [r for r in rows if r.id not in existing]
-        facts = Fact.objects.bulk_create(
-            [Fact(label=f"Phone: {r.values['number']}"[:300]) for r in new]
-        )
-        existing.update({r.id: f.pk for r, f in zip(new, facts, strict=True)})
+        facts = _new_facts([f"Phone: {r.values['number']}"[:300] for r in new])
+        existing.update(zip([r.id for r in new], facts, strict=True))
         self._upsert_by_id(
             Phone,
             rows,
@@ -306,7 +335,7 @@ class Writer:
             for day in days:
                 values.append(
                     {
-                        "hsds_id": uuid.uuid5(row.id, HSDS_DAYS[day]),
+                        "hsds_id": _day_id(row.id, HSDS_DAYS[day]),
                         "hsds_group": row.id,
                         "service_id": owner[row.id],
                         "location_id": location,
@@ -380,12 +409,9 @@ class Writer:
     ) -> dict[Any, int]:
         """HSDS id → primary key for the records the rows name; a missing one is an error
         when the reference is required, and a note otherwise."""
-        wanted = {r.values.get(column) for r in rows} - {None}
-        found: dict[Any, int] = {}
-        for chunk in _chunks(list(wanted), 500):
-            found.update(
-                model._default_manager.filter(hsds_id__in=chunk).values_list("hsds_id", "pk")
-            )
+        wanted = {r.values.get(column) for r in rows}
+        wanted.discard(None)
+        found = {_from_db(hsds_id): pk for hsds_id, pk in _lookup(model, "hsds_id", wanted, ["id"])}
         for row in rows:
             value = row.values.get(column)
             if value is None and required:
@@ -394,21 +420,22 @@ class Writer:
                 if required:
                     raise row.error(
                         column,
-                        f"names {model._meta.verbose_name} {value}, which is neither in this "
+                        f"names {model._meta.verbose_name} {show_id(value)}, which is neither "
+                        "in this "
                         "import nor in the database",
                     )
                 self.notes[f"{column} naming a record that is not there (left empty)"] += 1
         return found
 
-    def _pairs(self, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, tuple[int, int]]:
-        wanted = [i for i in set(ids) if i is not None]
-        found: dict[uuid.UUID, tuple[int, int]] = {}
-        for chunk in _chunks(wanted, 500):
-            for hsds_id, service, location in ServiceAtLocation.objects.filter(
-                hsds_id__in=chunk
-            ).values_list("hsds_id", "service_id", "location_id"):
-                found[hsds_id] = (service, location)
-        return found
+    def _pairs(self, ids: Iterable[HsdsId | None]) -> dict[HsdsId, tuple[int, int]]:
+        wanted = set(ids)
+        wanted.discard(None)
+        return {
+            _from_db(hsds_id): (service, location)
+            for hsds_id, service, location in _lookup(
+                ServiceAtLocation, "hsds_id", wanted, ["service_id", "location_id"]
+            )
+        }
 
     def _upsert_by_id(
         self,
@@ -458,6 +485,89 @@ def _weekly_days(row: Row) -> list[int] | None:
     return sorted(set(days))
 
 
+_HALF = 1 << 63  # 64 hex bits shifted into a signed 64-bit integer
+
+
+def _uses_uuid_type() -> bool:
+    return bool(connection.features.has_native_uuid_field)
+
+
+def _to_id_param(value: Any) -> Any:
+    """An HSDS id as this database takes it (SQLite stores the hex digits as they are)."""
+    return (_id_as_uuid if _uses_uuid_type() else _id_as_hex)(value)
+
+
+def _id_as_uuid(value: Any) -> Any:
+    return uuid.UUID(hex=value) if isinstance(value, str) else value
+
+
+def _id_as_hex(value: Any) -> Any:
+    return value.hex if isinstance(value, uuid.UUID) else value
+
+
+def _from_db(value: Any) -> HsdsId:
+    return value.hex if isinstance(value, uuid.UUID) else str(value)
+
+
+def _day_id(group: HsdsId, day: str) -> HsdsId:
+    """uuid.uuid5(UUID(group), day) as hex digits, without building UUID objects."""
+    digest = bytearray(hashlib.sha1(bytes.fromhex(group) + day.encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    return digest.hex()
+
+
+def _lookup(
+    model: type[models.Model], column: str, keys: Iterable[Any], wanted: list[str]
+) -> Iterable[tuple[Any, ...]]:
+    """(key, *wanted) for the model's rows whose `column` is one of `keys`, in raw SQL (the
+    ORM spent more time building each query than the database spent answering it)."""
+    keys = list(keys)
+    if not keys:
+        return []
+    qn = connection.ops.quote_name
+    convert = _to_id_param if isinstance(_field(model, column), models.UUIDField) else _identity
+    selected = ", ".join(qn(c) for c in [column, *wanted])
+    found: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for chunk in _chunks(keys, LOOKUP_CHUNK):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT {selected} FROM {qn(model._meta.db_table)} "
+                f"WHERE {qn(column)} IN ({marks})",
+                [convert(k) for k in chunk],
+            )
+            found.extend(cursor.fetchall())
+    return found
+
+
+def _facts_of(model: type[models.Model], rows: list[Row]) -> dict[HsdsId, int]:
+    """The fact of each row's record already in the database (HSDS id → fact id)."""
+    return {
+        _from_db(hsds_id): fact
+        for hsds_id, fact in _lookup(model, "hsds_id", [r.id for r in rows], ["fact_id"])
+    }
+
+
+def _new_facts(labels: list[str]) -> list[int]:
+    """Create one unchecked fact per label; their ids, in the same order."""
+    if not labels:
+        return []
+    table = connection.ops.quote_name(Fact._meta.db_table)
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for chunk in _chunks(labels, 500):
+            rows = ", ".join(["(%s, '', NULL, '', 0)"] * len(chunk))
+            # Rows come back in the order of VALUES on both databases (as bulk_create relies).
+            cursor.execute(
+                f"INSERT INTO {table} (label, note, last_checked_on, last_outcome, "
+                f"open_disputes) VALUES {rows} RETURNING id",
+                chunk,
+            )
+            ids.extend(pk for (pk,) in cursor.fetchall())
+    return ids
+
+
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -465,13 +575,13 @@ def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
 
 def _delete_where_in(model: type[models.Model], column: str, values: list[Any]) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
-    field = _field(model, column)
+    convert = _to_id_param if isinstance(_field(model, column), models.UUIDField) else _identity
     with connection.cursor() as cursor:
-        for chunk in _chunks(values, 500):
+        for chunk in _chunks(values, LOOKUP_CHUNK):
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
                 f"DELETE FROM {table} WHERE {connection.ops.quote_name(column)} IN ({marks})",
-                [field.get_db_prep_value(v, connection) for v in chunk],
+                [convert(v) for v in chunk],
             )
 
 
@@ -500,8 +610,14 @@ def _upsert(
     given = set().union(*(r.keys() for r in rows)) - {
         f.attname for f in fields if getattr(f, "auto_now_add", False)
     }
-    columns = ", ".join(qn(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
+    # Columns the rows give first (read with one itemgetter), then those left to defaults.
+    named = [f for f in fields if f.attname in given]
+    left = [f for f in fields if f.attname not in given]
+    calls = [f for f in left if f.has_default() and callable(f.default)]
+    fixed = [f for f in left if f not in calls]
+    ordered = [*named, *calls, *fixed]
+    columns = ", ".join(qn(f.column) for f in ordered)
+    marks = ", ".join(["%s"] * len(ordered))
     sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"
     if conflict is not None:
         targets = ", ".join(qn(_field(model, c).column) for c in conflict)
@@ -512,27 +628,42 @@ def _upsert(
         ]
         action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
         sql += f" ON CONFLICT ({targets}) {action}"
-    columns_in = [(f.attname, _to_db(f), f) for f in fields]
-    defaults = {f.attname: f.get_default() for f in fields if f.attname not in given}
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, _parameters(rows, named, calls, fixed))
+
+
+def _parameters(
+    rows: list[dict[str, Any]],
+    named: list[models.Field[Any, Any]],
+    calls: list[models.Field[Any, Any]],
+    fixed: list[models.Field[Any, Any]],
+) -> list[list[Any]]:
+    """Each row's values for the columns `named`, then `calls` (a callable default, such as a
+    fresh UUID, differs per row), then `fixed` (a default computed once), ready for the database.
+    """
+    conversions = [(i, _to_db(f)) for i, f in enumerate(named)]
+    conversions = [(i, c) for i, c in conversions if c is not _identity]
+    constant = [_to_db(f)(f.get_default()) for f in fixed]
+    names = [f.attname for f in named]
+    getter = itemgetter(*names)
+    single = len(names) == 1
+
+    def pick(row: dict[str, Any]) -> list[Any]:
+        try:
+            return [getter(row)] if single else list(getter(row))
+        except KeyError:  # this row leaves out a field others give: it takes the default
+            return [row[f.attname] if f.attname in row else f.get_default() for f in named]
+
     params = []
     for row in rows:
-        params.append(
-            [
-                convert(row[name] if name in row else _default(field, defaults, name))
-                for name, convert, field in columns_in
-            ]
-        )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
-def _default(field: models.Field[Any, Any], defaults: dict[str, Any], name: str) -> Any:
-    # A callable default (a fresh UUID) must differ per row; others are computed once.
-    return (
-        field.get_default()
-        if field.has_default() and callable(field.default)
-        else defaults.get(name)
-    )
+        values = pick(row)
+        for i, convert in conversions:
+            values[i] = convert(values[i])
+        for f in calls:
+            values.append(_to_db(f)(f.get_default()))
+        values.extend(constant)
+        params.append(values)
+    return params
 
 
 def _identity(value: Any) -> Any:
@@ -543,8 +674,8 @@ def _to_db(field: models.Field[Any, Any]) -> Any:
     """The one conversion a column's Python value needs for this database, chosen once
     (what get_db_prep_save does, without its cost per value)."""
     ops = connection.ops
-    if isinstance(field, models.UUIDField) and not connection.features.has_native_uuid_field:
-        return lambda v: v.hex if isinstance(v, uuid.UUID) else v
+    if isinstance(field, models.UUIDField):
+        return _id_as_uuid if _uses_uuid_type() else _id_as_hex
     if isinstance(field, models.DateTimeField):
         return ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
