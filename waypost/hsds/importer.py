@@ -67,10 +67,11 @@ def import_hsds(
             return advance
 
         # A big import indexes keywords once at the end rather than row by row.
-        indexing = fulltext.bulk_load() if sizes > BULK_BYTES else nullcontext()
+        bulk = sizes > BULK_BYTES
+        indexing = fulltext.bulk_load() if bulk else nullcontext()
         with transaction.atomic(), indexing, _roomy_cache():
             ensure_taxonomies()
-            writer = Writer(batch_size)
+            writer = Writer(batch_size, bulk=bulk)
             if tabular:
                 base = 0
                 for table in t.TABLES:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import operator
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from waypost.datasets.errors import DataFileError
 from waypost.hsds import tables as t
@@ -77,6 +78,9 @@ def read_table(table: t.Table, file: Path, writer: Writer, advance: Callable[[in
                 raise DataFileError(name, "line 1", None, "is empty (a header line is needed)")
             header = [h.strip() for h in header]
             positions = _positions(table, header, name)
+            names = [column for column, _position, _convert in positions]
+            converters = [convert for _column, _position, convert in positions]
+            pick = operator.itemgetter(*[position for _column, position, _convert in positions])
             for cells in reader:
                 line = reader.line_num
                 if not any(cells):
@@ -88,8 +92,14 @@ def read_table(table: t.Table, file: Path, writer: Writer, advance: Callable[[in
                         None,
                         f"has {len(cells)} values where the header has {len(header)}",
                     )
-                writer.add(table, _row(name, line, cells, positions))
-                advance(raw.tell())
+                try:
+                    picked = pick(cells) if len(names) > 1 else (pick(cells),)
+                    values = dict(zip(names, map(operator.call, converters, picked), strict=True))
+                except BadValue:
+                    _refuse(name, line, cells, positions)
+                writer.add(table, Row(name, f"line {line}", values))
+                if line & 1023 == 0:
+                    advance(raw.tell())
         except UnicodeDecodeError:
             line, byte = _first_bad_byte(file)
             raise DataFileError(
@@ -116,20 +126,19 @@ def _positions(
     return positions
 
 
-def _row(
+def _refuse(
     name: str,
     line: int,
     cells: list[str],
     positions: list[tuple[str, int, Callable[[str], Any]]],
-) -> Row:
-    values: dict[str, Any] = {}
-    column = ""
-    try:
-        for column, position, convert in positions:
-            values[column] = convert(cells[position])
-    except BadValue as exc:
-        raise DataFileError(name, f"line {line}", column, str(exc)) from None
-    return Row(name, f"line {line}", values)
+) -> NoReturn:
+    """Name the first cell of a refused row that cannot be read, and why."""
+    for column, position, convert in positions:
+        try:
+            convert(cells[position])
+        except BadValue as exc:
+            raise DataFileError(name, f"line {line}", column, str(exc)) from None
+    raise AssertionError("a cell was refused once and then read")
 
 
 def _first_bad_byte(file: Path) -> tuple[int, bytes]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from django.db import connection, models
+from django.db import IntegrityError, connection, models
 from django.utils import timezone
 
 from waypost.datasets.errors import DataFileError
@@ -35,10 +35,11 @@ from waypost.directory.models import (
     ServiceLanguage,
 )
 from waypost.evidence.models import Fact
+from waypost.hsds import indexes
 from waypost.hsds import tables as t
 from waypost.hsds.terms import TermMap
 from waypost.hsds.values import HsdsId, show_id
-from waypost.places.models import ZipCode
+from waypost.places.models import Place, ZipCode
 
 BATCH_SIZE = 5000
 SEEN_TABLE = "hsds_import_seen"
@@ -65,8 +66,28 @@ class Row:
         return value
 
 
+# The tables an import fills, whose indexes a large import into empty tables builds at the end.
+FILLED = (
+    Organization,
+    Service,
+    Service.categories.through,
+    Service.attributes.through,
+    Fact,
+    Location,
+    Address,
+    ServiceAtLocation,
+    Phone,
+    Schedule,
+    ServiceLanguage,
+    ServiceArea,
+)
+
+
 class Writer:
-    def __init__(self, batch_size: int = BATCH_SIZE) -> None:
+    def __init__(self, batch_size: int = BATCH_SIZE, *, bulk: bool = False) -> None:
+        """`bulk`: a large import. On SQLite, the tables it finds empty then take plain
+        inserts (nothing there to update or delete), their secondary indexes are built once
+        at the end, and locations are placed by their ZIP codes in one statement at the end."""
         self.batch_size = batch_size
         self.buffers: dict[str, dict[HsdsId, Row]] = {table.name: {} for table in t.TABLES}
         self.counts: Counter[str] = Counter()
@@ -79,10 +100,17 @@ class Writer:
             cursor.execute(f"DROP TABLE IF EXISTS {SEEN_TABLE}")
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {SEEN_TABLE} (n BIGINT NOT NULL, "
-                "entity SMALLINT NOT NULL, high BIGINT NOT NULL, low BIGINT NOT NULL, "
+                "entity SMALLINT NOT NULL, hsds_id VARCHAR(32) NOT NULL, "
                 "file VARCHAR(300) NOT NULL, record VARCHAR(300) NOT NULL)"
             )
         self.seen = 0
+        self.fresh: set[str] = set()
+        if bulk and connection.vendor == "sqlite":
+            self.fresh = {m._meta.db_table for m in FILLED if not m._default_manager.exists()}
+        self.set_aside = indexes.set_aside(self.fresh)
+
+    def is_fresh(self, model: type[models.Model]) -> bool:
+        return model._meta.db_table in self.fresh
 
     # Reading side -------------------------------------------------------------------------
 
@@ -117,32 +145,26 @@ class Writer:
         self.flush()
         self.terms.finish()
         self._refuse_repeats()
+        if self.is_fresh(Location):
+            _place_all_locations()
+        indexes.restore(self.set_aside)
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {SEEN_TABLE}")
 
     def _check_repeats(self, table: t.Table, rows: list[Row]) -> None:
         """Note the ids of a batch (a batch holds each id once: `add` saw to that)."""
         entity = self.entities[table.name]
-        params = []
-        for row in rows:
-            if row.strict:
-                self.seen += 1
-                hsds_id = row.id
-                params.append(
-                    (
-                        self.seen,
-                        entity,
-                        int(hsds_id[:16], 16) - _HALF,
-                        int(hsds_id[16:], 16) - _HALF,
-                        row.file[:300],
-                        row.record[:300],
-                    )
-                )
+        first = self.seen
+        params = [
+            (first + n, entity, row.values["id"], row.file[:300], row.record[:300])
+            for n, row in enumerate((r for r in rows if r.strict), start=1)
+        ]
+        self.seen += len(params)
         if params:
             with connection.cursor() as cursor:
                 cursor.executemany(
-                    f"INSERT INTO {SEEN_TABLE} (n, entity, high, low, file, record) "
-                    "VALUES (%s, %s, %s, %s, %s, %s)",
+                    f"INSERT INTO {SEEN_TABLE} (n, entity, hsds_id, file, record) "
+                    "VALUES (%s, %s, %s, %s, %s)",
                     params,
                 )
 
@@ -150,20 +172,19 @@ class Writer:
         """An id read twice in one import (in two batches) stops it, naming the second time."""
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT 1 FROM {SEEN_TABLE} GROUP BY entity, high, low HAVING count(*) > 1 LIMIT 1"
+                f"SELECT 1 FROM {SEEN_TABLE} GROUP BY entity, hsds_id HAVING count(*) > 1 LIMIT 1"
             )
             if cursor.fetchone() is None:
                 return
-            each = "OVER (PARTITION BY entity, high, low ORDER BY n)"
+            each = "OVER (PARTITION BY entity, hsds_id ORDER BY n)"
             cursor.execute(
-                "SELECT high, low, file, record, first_file, first_record FROM ("
-                f"SELECT n, high, low, file, record, row_number() {each} AS occurrence, "
+                "SELECT hsds_id, file, record, first_file, first_record FROM ("
+                f"SELECT n, hsds_id, file, record, row_number() {each} AS occurrence, "
                 f"first_value(file) {each} AS first_file, "
                 f"first_value(record) {each} AS first_record FROM {SEEN_TABLE}) AS numbered "
                 "WHERE occurrence = 2 ORDER BY n LIMIT 1"
             )
-            high, low, file, record, first_file, first_record = cursor.fetchone()
-        hsds_id = f"{high + _HALF:016x}{low + _HALF:016x}"
+            hsds_id, file, record, first_file, first_record = cursor.fetchone()
         raise DataFileError(
             file,
             record,
@@ -190,7 +211,7 @@ class Writer:
 
     def _write_service(self, rows: list[Row]) -> None:
         organizations = self._resolve(rows, "organization_id", Organization, required=True)
-        existing = _facts_of(Service, rows)
+        existing = {} if self.is_fresh(Service) else _facts_of(Service, rows)
         new = [r for r in rows if r.id not in existing]
         facts = _new_facts([f"Service: {r.values['name']}"[:300] for r in new])
         existing.update(zip([r.id for r in new], facts, strict=True))
@@ -238,7 +259,8 @@ class Writer:
             by_location[pk] = row
         values = [{"location_id": pk, **_stored(t.ADDRESS, row)} for pk, row in by_location.items()]
         _upsert(Address, values, conflict=("location_id",))
-        self._place_locations(by_location)
+        if not self.is_fresh(Location):
+            self._place_locations(by_location)
         self.counts["addresses"] += len(by_location)
 
     def _place_locations(self, by_location: dict[int, Row]) -> None:
@@ -265,7 +287,8 @@ class Writer:
     def _write_service_at_location(self, rows: list[Row]) -> None:
         services = self._resolve(rows, "service_id", Service, required=True)
         locations = self._resolve(rows, "location_id", Location, required=True)
-        _delete_where_in(ServiceAtLocation, "hsds_id", [r.id for r in rows])
+        if not self.is_fresh(ServiceAtLocation):
+            _delete_where_in(ServiceAtLocation, "hsds_id", [r.id for r in rows])
         values = [
             {
                 "hsds_id": r.id,
@@ -296,7 +319,7 @@ class Writer:
 
     def _write_phone(self, rows: list[Row]) -> None:
         rows, owner = self._service_of(rows, "phones")
-        existing = _facts_of(Phone, rows)
+        existing = {} if self.is_fresh(Phone) else _facts_of(Phone, rows)
         new = [r for r in rows if r.id not in existing]
         facts = _new_facts([f"Phone: {r.values['number']}"[:300] for r in new])
         existing.update(zip([r.id for r in new], facts, strict=True))
@@ -345,10 +368,11 @@ class Writer:
                         **_stored(t.SCHEDULE, row),
                     }
                 )
-        _delete_where_in(Schedule, "hsds_group", kept)
-        # A row typed in here went out as a schedule of its own, under its own id.
-        _delete_where_in(Schedule, "hsds_id", kept)
-        _upsert(Schedule, values, conflict=None)
+        if not self.is_fresh(Schedule):
+            _delete_where_in(Schedule, "hsds_group", kept)
+            # A row typed in here went out as a schedule of its own, under its own id.
+            _delete_where_in(Schedule, "hsds_id", kept)
+        self._insert(Schedule, values)
         self.counts["schedules"] += len(kept)
 
     def _write_language(self, rows: list[Row]) -> None:
@@ -446,7 +470,34 @@ class Writer:
         keep: tuple[str, ...] = (),
     ) -> None:
         values = [{"hsds_id": r.id, **_stored(table, r), **(more(r) if more else {})} for r in rows]
-        _upsert(model, values, conflict=("hsds_id",), keep=keep)
+        if self.is_fresh(model):
+            self._insert(model, values)
+        else:
+            _upsert(model, values, conflict=("hsds_id",), keep=keep)
+
+    def _insert(self, model: type[models.Model], values: list[dict[str, Any]]) -> None:
+        """Plain inserts; an id this import already wrote is then named as a duplicate."""
+        try:
+            _upsert(model, values, conflict=None)
+        except IntegrityError:
+            self._refuse_repeats()
+            raise
+
+
+def _place_all_locations() -> None:
+    """Every location without a place takes the place and time zone of its address's US ZIP
+    code, in one statement (SQLite; what `_place_locations` does batch by batch)."""
+    location, address = Location._meta.db_table, Address._meta.db_table
+    zipcode, place = ZipCode._meta.db_table, Place._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {location} SET place_id = z.place_id, timezone = coalesce(p.timezone, '') "
+            f"FROM {address} a JOIN {zipcode} z ON z.code = substr(a.postal_code, 1, 5) "
+            f"LEFT JOIN {place} p ON p.id = z.place_id "
+            f"WHERE a.location_id = {location}.id AND {location}.place_id IS NULL "
+            "AND a.country IN ('US', 'USA') "
+            "AND substr(a.postal_code, 1, 5) GLOB '[0-9][0-9][0-9][0-9][0-9]'"
+        )
 
 
 def _stored(table: t.Table, row: Row) -> dict[str, Any]:
@@ -485,16 +536,8 @@ def _weekly_days(row: Row) -> list[int] | None:
     return sorted(set(days))
 
 
-_HALF = 1 << 63  # 64 hex bits shifted into a signed 64-bit integer
-
-
 def _uses_uuid_type() -> bool:
     return bool(connection.features.has_native_uuid_field)
-
-
-def _to_id_param(value: Any) -> Any:
-    """An HSDS id as this database takes it (SQLite stores the hex digits as they are)."""
-    return (_id_as_uuid if _uses_uuid_type() else _id_as_hex)(value)
 
 
 def _id_as_uuid(value: Any) -> Any:
@@ -526,7 +569,7 @@ def _lookup(
     if not keys:
         return []
     qn = connection.ops.quote_name
-    convert = _to_id_param if isinstance(_field(model, column), models.UUIDField) else _identity
+    convert = _to_db(_field(model, column))
     selected = ", ".join(qn(c) for c in [column, *wanted])
     found: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
@@ -575,7 +618,7 @@ def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
 
 def _delete_where_in(model: type[models.Model], column: str, values: list[Any]) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
-    convert = _to_id_param if isinstance(_field(model, column), models.UUIDField) else _identity
+    convert = _to_db(_field(model, column))
     with connection.cursor() as cursor:
         for chunk in _chunks(values, LOOKUP_CHUNK):
             marks = ", ".join(["%s"] * len(chunk))
