@@ -36,10 +36,17 @@ class ImportResult:
 
 
 def import_hsds(
-    path: Path, *, progress: bool | None = None, batch_size: int = BATCH_SIZE
+    path: Path,
+    *,
+    progress: bool | None = None,
+    batch_size: int = BATCH_SIZE,
+    bulk: bool | None = None,
 ) -> ImportResult:
     """Import a JSON file, a package folder or its datapackage.json. Raises DataFileError
-    naming the file, line or JSON pointer, and field; then nothing has been written."""
+    naming the file, line or JSON pointer, and field; then nothing has been written.
+
+    `bulk` (default: for files over BULK_BYTES) indexes keywords and the search table once at
+    the end, and lets the writer fill empty tables the fast way (see `Writer`)."""
     path = Path(path)
     if not path.exists():
         raise DataFileError(path.name, str(path), None, "does not exist")
@@ -67,7 +74,8 @@ def import_hsds(
             return advance
 
         # A big import indexes keywords once at the end rather than row by row.
-        bulk = sizes > BULK_BYTES
+        if bulk is None:
+            bulk = sizes > BULK_BYTES
         indexing = fulltext.bulk_load() if bulk else nullcontext()
         with transaction.atomic(), indexing, _roomy_cache():
             ensure_taxonomies()
@@ -84,8 +92,9 @@ def import_hsds(
             else:
                 read_json(path, writer, advance_to(0))  # type: ignore[arg-type]
             writer.finish()
+        with _roomy_cache():
+            _refresh_statistics()
         bar.update(sizes - done)
-    _refresh_statistics()
     return ImportResult(writer.counts, writer.notes)
 
 

@@ -501,13 +501,28 @@ def _place_all_locations() -> None:
 
 
 def _stored(table: t.Table, row: Row) -> dict[str, Any]:
-    """Model values for the HSDS columns kept as they are; empty text is stored as ''."""
-    out: dict[str, Any] = {}
+    """Model values for the HSDS columns kept as they are (empty text becomes '' in SQL:
+    see `_upsert`)."""
+    columns, attnames, pick = _storage(table)
     values = row.values
-    for column, attname, textual in table.storage:
-        value = values.get(column)
-        out[attname] = "" if value is None and textual else value
-    return out
+    try:
+        return dict(zip(attnames, pick(values), strict=True))
+    except KeyError:  # a CSV file without some of the table's columns
+        return {a: values.get(c) for c, a in zip(columns, attnames, strict=True)}
+
+
+_STORAGE: dict[str, tuple[list[str], list[str], Any]] = {}
+
+
+def _storage(table: t.Table) -> tuple[list[str], list[str], Any]:
+    found = _STORAGE.get(table.name)
+    if found is None:
+        columns = [column for column, _attname, _textual in table.storage]
+        attnames = [attname for _column, attname, _textual in table.storage]
+        getter = itemgetter(*columns) if columns else (lambda values: ())
+        pick = getter if len(columns) != 1 else (lambda values: (getter(values),))
+        found = _STORAGE[table.name] = (columns, attnames, pick)
+    return found
 
 
 def _phone_type(value: str | None) -> str:
@@ -645,14 +660,12 @@ def _upsert(
     qn = connection.ops.quote_name
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     # auto_now fields (when a record last changed) are stamped as Django's save() would.
-    now = timezone.now()
-    stamped = {f.attname for f in fields if getattr(f, "auto_now", False)}
-    stamped |= {f.attname for f in fields if getattr(f, "auto_now_add", False)}
-    if stamped:
-        rows = [{**{name: now for name in stamped}, **r} for r in rows]
-    given = set().union(*(r.keys() for r in rows)) - {
-        f.attname for f in fields if getattr(f, "auto_now_add", False)
+    stamped = {
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
     }
+    given = set().union(*(r.keys() for r in rows)) - stamped
     # Columns the rows give first (read with one itemgetter), then those left to defaults.
     named = [f for f in fields if f.attname in given]
     left = [f for f in fields if f.attname not in given]
@@ -660,14 +673,23 @@ def _upsert(
     fixed = [f for f in left if f not in calls]
     ordered = [*named, *calls, *fixed]
     columns = ", ".join(qn(f.column) for f in ordered)
-    marks = ", ".join(["%s"] * len(ordered))
+    # Text columns that take no NULL store an empty value as '' (as forms do).
+    marks = ", ".join(
+        "coalesce(%s, '')"
+        if isinstance(f, models.CharField | models.TextField) and not f.null
+        else "%s"
+        for f in ordered
+    )
     sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"
     if conflict is not None:
         targets = ", ".join(qn(_field(model, c).column) for c in conflict)
         updates = [
             f"{qn(f.column)} = excluded.{qn(f.column)}"
             for f in fields
-            if f.attname in given and f.attname not in conflict and f.attname not in keep
+            if (f.attname in given or f.attname in stamped)
+            and f.attname not in conflict
+            and f.attname not in keep
+            and not getattr(f, "auto_now_add", False)
         ]
         action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
         sql += f" ON CONFLICT ({targets}) {action}"
@@ -686,7 +708,15 @@ def _parameters(
     """
     conversions = [(i, _to_db(f)) for i, f in enumerate(named)]
     conversions = [(i, c) for i, c in conversions if c is not _identity]
-    constant = [_to_db(f)(f.get_default()) for f in fixed]
+    now = timezone.now()
+    constant = [
+        _to_db(f)(
+            now
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+            else f.get_default()
+        )
+        for f in fixed
+    ]
     names = [f.attname for f in named]
     getter = itemgetter(*names)
     single = len(names) == 1
