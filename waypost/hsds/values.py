@@ -143,12 +143,44 @@ def cell_converter(column: Column) -> Callable[[str], Any]:
 
         return hsds_id
 
+    if kind == "text":  # with choices
+        allowed = frozenset(choices)
+
+        def choice(cell: str) -> Any:
+            if cell in allowed:
+                return cell
+            if not required and empty(cell):
+                return None
+            return convert(column, cell)  # the refusal, in convert's words
+
+        return choice
+    if kind in ("int", "number"):
+        integer = kind == "int"
+
+        def number(cell: str) -> Any:
+            if not required and empty(cell):
+                return None
+            return _number(cell, integer=integer)
+
+        return number
+    # Dates and times repeat (opening hours, a file's one modification time): each distinct
+    # text is read once. The memory is bounded: past MEMO_SIZE texts, new ones are not kept.
+    memo: dict[str, Any] = {}
+
     def general(cell: str) -> Any:
         if not required and empty(cell):
             return None
-        return convert(column, cell)
+        found = memo.get(cell)
+        if found is None:
+            found = convert(column, cell)
+            if len(memo) < MEMO_SIZE and kind in ("date", "datetime", "time"):
+                memo[cell] = found
+        return found
 
     return general
+
+
+MEMO_SIZE = 4096
 
 
 def _number(raw: Any, *, integer: bool) -> float | int:

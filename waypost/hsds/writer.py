@@ -38,7 +38,7 @@ from waypost.evidence.models import Fact
 from waypost.hsds import indexes
 from waypost.hsds import tables as t
 from waypost.hsds.terms import TermMap
-from waypost.hsds.values import HsdsId, show_id
+from waypost.hsds.values import MEMO_SIZE, HsdsId, show_id
 from waypost.places.models import Place, ZipCode
 
 BATCH_SIZE = 5000
@@ -719,23 +719,21 @@ def _parameters(
     ]
     names = [f.attname for f in named]
     getter = itemgetter(*names)
-    single = len(names) == 1
-
-    def pick(row: dict[str, Any]) -> list[Any]:
-        try:
-            return [getter(row)] if single else list(getter(row))
-        except KeyError:  # this row leaves out a field others give: it takes the default
-            return [row[f.attname] if f.attname in row else f.get_default() for f in named]
-
-    params = []
-    for row in rows:
-        values = pick(row)
+    try:
+        if len(names) == 1:
+            params = [[getter(row)] for row in rows]
+        else:
+            params = [list(getter(row)) for row in rows]
+    except KeyError:  # a row leaves out a field others give: it takes the default there
+        params = [
+            [row[f.attname] if f.attname in row else f.get_default() for f in named] for row in rows
+        ]
+    for values in params:
         for i, convert in conversions:
             values[i] = convert(values[i])
         for f in calls:
             values.append(_to_db(f)(f.get_default()))
         values.extend(constant)
-        params.append(values)
     return params
 
 
@@ -750,12 +748,30 @@ def _to_db(field: models.Field[Any, Any]) -> Any:
     if isinstance(field, models.UUIDField):
         return _id_as_uuid if _uses_uuid_type() else _id_as_hex
     if isinstance(field, models.DateTimeField):
-        return ops.adapt_datetimefield_value
+        return _memo(ops.adapt_datetimefield_value)
     if isinstance(field, models.DateField):
-        return ops.adapt_datefield_value
+        return _memo(ops.adapt_datefield_value)
     if isinstance(field, models.TimeField):
-        return ops.adapt_timefield_value
+        return _memo(ops.adapt_timefield_value)
     return _identity
+
+
+def _memo(adapt: Any) -> Any:
+    """`adapt` for values that repeat (opening hours, a file's one modification time); at
+    most MEMO_SIZE values are kept, for one batch."""
+    memo: dict[Any, Any] = {}
+
+    def adapted(value: Any) -> Any:
+        if value is None:
+            return None
+        found = memo.get(value)
+        if found is None:
+            found = adapt(value)
+            if len(memo) < MEMO_SIZE:
+                memo[value] = found
+        return found
+
+    return adapted
 
 
 def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
