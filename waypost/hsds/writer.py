@@ -355,6 +355,7 @@ class Writer:
             if location is None and row.values.get("service_at_location_id") in via:
                 location = via[row.values["service_at_location_id"]][1]
             kept.append(row.id)
+            stored = _stored(t.SCHEDULE, row)
             for day in days:
                 values.append(
                     {
@@ -365,7 +366,7 @@ class Writer:
                         "weekday": day,
                         "opens_at": opens,
                         "closes_at": closes,
-                        **_stored(t.SCHEDULE, row),
+                        **stored,
                     }
                 )
         if not self.is_fresh(Schedule):
