@@ -22,7 +22,7 @@ from waypost.laws.models import Law, LawStatement
 from waypost.localize import gettext_memo as _
 from waypost.localize import language_prefix
 from waypost.places.models import Place
-from waypost.site.templatetags.evidence import _evidence, render_service_item, short_day
+from waypost.site.templatetags.evidence import _evidence, page_fragments, service_html, short_day
 from waypost.translations.services import ENGLISH, Localizer
 
 register = template.Library()
@@ -127,7 +127,7 @@ def _place_fact(item: Item, place: Place, loc: Localizer) -> str:
 
 
 def _service(item: Item, place: Place, loc: Localizer) -> str:
-    return render_service_item(item, place, loc)
+    return service_html(item, place, loc)
 
 
 def _repealed(item: Item, place: Place, loc: Localizer) -> str:
@@ -163,10 +163,18 @@ RENDERERS: dict[str, tuple[str, Callable[[Item, Place, Localizer], str]]] = {
 
 
 def render_items(
-    kind: str, items: tuple[Item, ...] | list[Item], place: Place, loc: Localizer = ENGLISH
+    kind: str,
+    items: tuple[Item, ...] | list[Item],
+    place: Place,
+    loc: Localizer = ENGLISH,
+    fragments: dict[tuple[int, bool], str] | None = None,
 ) -> str:
     css, render = RENDERERS[kind]
-    return f'<ul class="{css}">{"".join(render(item, place, loc) for item in items)}</ul>'
+    if css == "svcs":
+        html = "".join(service_html(item, place, loc, False, fragments) for item in items)
+    else:
+        html = "".join(render(item, place, loc) for item in items)
+    return f'<ul class="{css}">{html}</ul>'
 
 
 def _loc(context: dict[str, Any]) -> Localizer:
@@ -175,12 +183,14 @@ def _loc(context: dict[str, Any]) -> Localizer:
 
 @register.simple_tag(takes_context=True)
 def block_html(context: dict[str, Any], block: Block, place: Place) -> SafeString:
-    return mark_safe(render_items(block.kind, block.items, place, _loc(context)))
+    return mark_safe(
+        render_items(block.kind, block.items, place, _loc(context), page_fragments(context))
+    )
 
 
 @register.simple_tag(takes_context=True)
 def items_html(context: dict[str, Any], kind: str, items: list[Item], place: Place) -> SafeString:
-    return mark_safe(render_items(kind, items, place, _loc(context)))
+    return mark_safe(render_items(kind, items, place, _loc(context), page_fragments(context)))
 
 
 def _search_link(block: Block, place: Place) -> str:
@@ -215,6 +225,7 @@ def answer_body(
 ) -> SafeString:
     """Everything under a question's heading: editorial text, then the data blocks."""
     loc = _loc(context)
+    fragments = page_fragments(context)
     out = []
     if answer.is_empty:
         out.append(_empty_answer(place))
@@ -228,7 +239,9 @@ def answer_body(
                 body = f'<div lang="en">{body}</div><p class="in-en">{note}</p>'
             evidence = _evidence(answer.editorial.evidence, loc)
             out.append(f'<div class="editorial">{body}<p>{evidence}</p></div>')
-        out.extend(render_items(b.kind, b.items, place, loc) for b in answer.blocks if b.items)
+        out.extend(
+            render_items(b.kind, b.items, place, loc, fragments) for b in answer.blocks if b.items
+        )
     out.extend(_search_link(block, place) for block in answer.blocks if block.categories)
     if answer.question.slug == REPEALED_AFTER and repealed:
         heading = escape(_("No longer in force"))
