@@ -61,8 +61,9 @@ def placeholders(values: Sequence[Any]) -> str:
     return ", ".join(["%s"] * len(values)) if values else "NULL"
 
 
-# Per column: the expression Django would pass to its converters, and the converters.
-ColumnConverters = list[tuple[Any, list[Converter]]]
+# Per column that has any: its position, the expression Django would pass to its converters,
+# and the converters (most columns have none, and are not visited).
+ColumnConverters = list[tuple[int, Any, list[Converter]]]
 _converters: dict[tuple[str, str, Part], ColumnConverters] = {}
 
 
@@ -71,11 +72,12 @@ def _converters_for(part: Part) -> ColumnConverters:
     found = _converters.get(key)
     if found is None:
         found = []
-        for f in part.fields:
+        for i, f in enumerate(part.fields):
             col = f.get_col(part.alias)
             # The order Django's compiler applies them: the backend's, then the field's.
             convs = [*connection.ops.get_db_converters(col), *col.get_db_converters(connection)]
-            found.append((col, convs))
+            if convs:
+                found.append((i, col, convs))
         _converters[key] = found
     return found
 
@@ -103,7 +105,7 @@ def fetch(sql: str, params: Sequence[Any], *parts: Part) -> list[tuple[Any, ...]
             if part.optional and all(v is None for v in values):
                 built.append(None)
                 continue
-            for i, (col, convs) in enumerate(converters):
+            for i, col, convs in converters:
                 for conv in convs:
                     values[i] = conv(values[i], col, connection)
             built.append(build(db, part.attnames, values))

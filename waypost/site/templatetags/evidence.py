@@ -13,7 +13,6 @@ from typing import Any
 from django import template
 from django.utils.dateformat import time_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext_lazy
 
 from waypost.directory.models import PhoneType, Weekday
 from waypost.evidence.models import Status
@@ -38,30 +37,23 @@ def _evidence(ev: Evidence, loc: Localizer = ENGLISH) -> str:
     elif ev.status == Status.DUE:
         said = escape(_("last checked %(day)s, due for a re-check") % {"day": day})
     elif ev.reported:
-        said = str(_READER_REPORTED)
+        said = _(
+            "<strong>Disputed:</strong> a reader reported this may be out of date; we are checking"
+        )
     elif ev.status == Status.DISPUTED:
-        said = str(_CHECK_CONFLICT)
+        said = _("<strong>Disputed:</strong> a check found this may be wrong; we are checking")
     else:
-        said = str(_UNCHECKED)
+        said = _("<strong>Unchecked:</strong> not confirmed, treat with care")
     note = f" · <em>{loc.html(ev.note)}</em>" if ev.note else ""
     return f'<span class="ev ev-{ev.status}">{_refs(ev)} {said}{note}{_report_link(ev)}</span>'
-
-
-_READER_REPORTED = gettext_lazy(
-    "<strong>Disputed:</strong> a reader reported this may be out of date; we are checking"
-)
-_CHECK_CONFLICT = gettext_lazy(
-    "<strong>Disputed:</strong> a check found this may be wrong; we are checking"
-)
-_UNCHECKED = gettext_lazy("<strong>Unchecked:</strong> not confirmed, treat with care")
-_REPORT = gettext_lazy("Report a problem")
 
 
 def _report_link(ev: Evidence) -> str:
     """A plain link to the fact's report page: one small link, no form, on every fact."""
     if not ev.fact_id:
         return ""
-    return f' · <a class="rp" href="{language_prefix()}/report/{ev.fact_id}/">{_REPORT}</a>'
+    href = f"{language_prefix()}/report/{ev.fact_id}/"
+    return f' · <a class="rp" href="{href}">{_("Report a problem")}</a>'
 
 
 @register.simple_tag

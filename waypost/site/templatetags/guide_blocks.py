@@ -15,9 +15,10 @@ from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from waypost.guides.services import REPEALED_AFTER, Answer, Block, Item
+from waypost.guides.services import REPEALED_AFTER, Answer, Block, Guide, Item
 from waypost.laws.models import Law, LawStatement
 from waypost.localize import gettext_memo as _
 from waypost.localize import language_prefix
@@ -219,13 +220,54 @@ def _empty_answer(place: Place) -> str:
     return f'<p class="empty">{text} {help_now}</p>'
 
 
+@register.simple_tag
+def toc_items(guide: Guide) -> SafeString:
+    """The table of contents' entries for the topics and their questions."""
+    out = []
+    for section in guide.sections:
+        topic = section.topic
+        questions = "".join(
+            f'<li><a href="#{conditional_escape(a.question.slug)}">'
+            f"{escape(str(a.question.text))}</a></li>"
+            for a in section.answers
+        )
+        out.append(
+            f'<li><a href="#{conditional_escape(topic.slug)}">{escape(str(topic.title))}'
+            f"</a><ol>{questions}</ol></li>"
+        )
+    return mark_safe("".join(out))
+
+
 @register.simple_tag(takes_context=True)
-def answer_body(
-    context: dict[str, Any], answer: Answer, place: Place, repealed: list[Item]
-) -> SafeString:
-    """Everything under a question's heading: editorial text, then the data blocks."""
+def guide_sections(context: dict[str, Any], guide: Guide, place: Place) -> SafeString:
+    """Each topic's section, with each question and its answer (a guide has about twenty)."""
     loc = _loc(context)
     fragments = page_fragments(context)
+    out = []
+    for section in guide.sections:
+        slug = conditional_escape(section.topic.slug)
+        out.append(
+            f'\n<section id="{slug}" aria-labelledby="{slug}-h">\n'
+            f'<h2 id="{slug}-h">{escape(str(section.topic.title))}</h2>\n'
+        )
+        for answer in section.answers:
+            body = answer_body(answer, place, guide.repealed, loc, fragments)
+            out.append(
+                f'\n<article id="{conditional_escape(answer.question.slug)}" class="qa">\n'
+                f"<h3>{escape(str(answer.question.text))}</h3>\n{body}\n</article>\n"
+            )
+        out.append("\n</section>\n")
+    return mark_safe("".join(out))
+
+
+def answer_body(
+    answer: Answer,
+    place: Place,
+    repealed: list[Item],
+    loc: Localizer,
+    fragments: dict[tuple[int, bool], str] | None,
+) -> str:
+    """Everything under a question's heading: editorial text, then the data blocks."""
     out = []
     if answer.is_empty:
         out.append(_empty_answer(place))
@@ -246,4 +288,4 @@ def answer_body(
     if answer.question.slug == REPEALED_AFTER and repealed:
         heading = escape(_("No longer in force"))
         out.append(f"<h4>{heading}</h4>{render_items('repealed', repealed, place, loc)}")
-    return mark_safe("".join(out))
+    return "".join(out)
