@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from django.db import connection
@@ -44,12 +44,18 @@ class Part:
 
     @property
     def columns(self) -> str:
-        qn = connection.ops.quote_name
-        return ", ".join(f"{self.alias}.{qn(f.column)}" for f in self.fields)
+        return _columns(connection.vendor, self.model, self.alias)
 
     @property
     def table(self) -> str:
         return f"{connection.ops.quote_name(self.model._meta.db_table)} {self.alias}"
+
+
+@lru_cache(maxsize=1024)
+def _columns(vendor: str, model: type[Model], alias: str) -> str:
+    # Parts are made afresh for each read; the column list of a model under an alias is not.
+    qn = connection.ops.quote_name
+    return ", ".join(f"{alias}.{qn(f.column)}" for f in model._meta.concrete_fields)
 
 
 def table(model: type[Model]) -> str:
