@@ -169,7 +169,9 @@ def time_norwalks(timer: Timer, plan: Plan) -> dict[str, Any]:
     for path in NORWALKS:
         for _ in range(WARMUP):
             timer.get_ms(path)
-        results[path] = summarize([timer.get_ms(path) for _ in range(plan.renders)])
+        timer.cpu_ms.clear()
+        samples = [timer.get_ms(path) for _ in range(plan.renders)]
+        results[path] = {**summarize(samples), "cpu": summarize(timer.cpu_ms)}
     return results
 
 
@@ -231,11 +233,13 @@ def print_report(report: dict[str, Any]) -> None:
             f"{row['p99_ms']:>9.2f}{row['max_ms']:>9.2f}"
         )
     print(f"slowest sampled city: {report['sample']['slowest_path']}")
-    cpu = sample["cpu"]
-    print(
-        f"CPU time of the sampled renders (other load on the machine excluded): "
-        f"p50 {cpu['p50_ms']:.2f}, p95 {cpu['p95_ms']:.2f}, p99 {cpu['p99_ms']:.2f} ms"
-    )
+    print("CPU time of the same renders (other load on the machine excluded):")
+    for name, row in rows:
+        cpu = row["cpu"]
+        print(
+            f"{name:<28}{cpu['p50_ms']:>9.2f}{cpu['p95_ms']:>9.2f}"
+            f"{cpu['p99_ms']:>9.2f}{cpu['max_ms']:>9.2f}"
+        )
     print()
     print(f"{'response':<28}{'bytes':>9}{'gzip':>9}")
     sizes = report["sizes"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
+from django.db.models import Choices
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 
@@ -33,6 +35,7 @@ def in_language(path: str, language: str) -> str:
 _MEMO_LIMIT = 20_000
 _gettext_memo: dict[tuple[str, str], str] = {}
 _day_memo: dict[tuple[str, dt.date], str] = {}
+_label_memo: dict[tuple[str, type[Choices], Any], str] = {}
 
 
 def gettext_memo(message: str) -> str:
@@ -46,11 +49,26 @@ def gettext_memo(message: str) -> str:
 
 
 def short_day(value: dt.date) -> str:
-    """ "3 Nov 2026" in English, "3 nov 2026" in Spanish."""
+    """ "3 Jan 2026" in English, "3 Ene 2026" in Spanish."""
     key = (get_language() or settings.LANGUAGE_CODE, value)
     found = _day_memo.get(key)
     if found is None:
         found = date_format(value, "j M Y")
         if len(_day_memo) < _MEMO_LIMIT:
             _day_memo[key] = found
+    return found
+
+
+def choice_label(choices: type[Choices], value: Any) -> str:
+    """A choice's label in the reader's language ("Monday", "lunes"): what get_FOO_display
+    gives, without building and hashing the whole list of choices for every call."""
+    key = (get_language() or settings.LANGUAGE_CODE, choices, value)
+    found = _label_memo.get(key)
+    if found is None:
+        try:
+            found = str(choices(value).label)
+        except ValueError:
+            found = str(value)
+        if len(_label_memo) < _MEMO_LIMIT:
+            _label_memo[key] = found
     return found

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from waypost.directory.models import Phone, Service
+from waypost.directory.models import Phone, Service, Weekday
 from waypost.evidence.models import Source
 from waypost.guides.citations import Evidence
 from waypost.guides.services import Answer, Guide, Item
 from waypost.laws.models import Law, LawChange, LawStatement, Program
+from waypost.localize import choice_label
 from waypost.places.models import Place
 from waypost.search.services import SearchPage, SearchResult
 
@@ -63,7 +64,7 @@ def search_result(result: SearchResult) -> JSON:
     out["languages"] = list(result.languages)
     out["schedules"] = [
         {
-            "weekday": s.get_weekday_display(),
+            "weekday": choice_label(Weekday, s.weekday),
             "opens_at": s.opens_at.strftime("%H:%M"),
             "closes_at": s.closes_at.strftime("%H:%M"),
         }

@@ -93,6 +93,9 @@ class Guide:
     radius_mi: float = 0
     # The page's data-driven text in its language (English where no translation is on file).
     loc: Localizer = ENGLISH
+    # HTML of the services already rendered on this page, by (id of the item, compact): a
+    # service listed under several questions is the same Item and is rendered once.
+    fragments: dict[tuple[int, bool], str] = field(default_factory=dict)
 
     @property
     def answers(self) -> list[Answer]:
@@ -140,11 +143,20 @@ class GuideComposer:
         self.registry = CitationRegistry()
         self.farther_ids: dict[int, tuple[float, Location]] = {}
         self._farther: list[NearbyService] = []
+        self._evidence: dict[int, Evidence] = {}
+        self._service_items: dict[tuple[int, float | None, bool, int | None], Item] = {}
 
     def item(self, obj: Any, **extra: Any) -> Item:
-        fact = obj.fact
-        cited = self.citations.get(fact.pk, [])
-        return Item(obj, evidence_for(fact, cited, self.registry, self.on), **extra)
+        return Item(obj, self.evidence(obj.fact), **extra)
+
+    def evidence(self, fact: Fact) -> Evidence:
+        # A law or service shown under several questions has one evidence mark: its sources
+        # keep the numbers they got where the page first cited them.
+        found = self._evidence.get(fact.pk)
+        if found is None:
+            cited = self.citations.get(fact.pk, [])
+            found = self._evidence[fact.pk] = evidence_for(fact, cited, self.registry, self.on)
+        return found
 
     @cached_property
     def citations(self) -> dict[int, list[Source]]:
@@ -295,15 +307,20 @@ class GuideComposer:
         local: bool,
         location: Location | None = None,
     ) -> Item:
-        return self.item(
-            service,
-            distance_mi=distance,
-            local=local,
-            location=location,
-            phones=tuple(self.item(p) for p in self.phones.get(service.pk, [])),
-            attributes=self.terms[service.pk].attributes,
-            schedules=tuple(self.schedules.get(service.pk, [])),
-        )
+        # A service answers several questions; it is one Item (and one rendering) per page.
+        key = (service.pk, distance, local, location.pk if location is not None else None)
+        found = self._service_items.get(key)
+        if found is None:
+            found = self._service_items[key] = self.item(
+                service,
+                distance_mi=distance,
+                local=local,
+                location=location,
+                phones=tuple(self.item(p) for p in self.phones.get(service.pk, [])),
+                attributes=self.terms[service.pk].attributes,
+                schedules=tuple(self.schedules.get(service.pk, [])),
+            )
+        return found
 
     def block(self, spec: BlockSpec, question: Question) -> Block:
         items: list[Item] = []

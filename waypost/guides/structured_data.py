@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from django.utils.html import strip_tags
@@ -11,10 +12,18 @@ from django.utils.html import strip_tags
 from waypost.guides.services import Answer, Guide
 
 
-def _answer_text(answer: Answer, guide: Guide) -> str:
+@lru_cache(maxsize=4096)
+def _plain_prose(html: str) -> str:
+    """The editorial text without its markup. Pure, so kept: stripping tags is slow and a
+    guide's text is the same from one request to the next."""
     # Reference marks ([3]) point into the page; the structured answer is read without it.
-    prose = re.sub(r"\s*<sup>.*?</sup>", "", answer.editorial_html)
-    parts = [strip_tags(prose).strip()] if prose else []
+    prose = re.sub(r"\s*<sup>.*?</sup>", "", html)
+    return strip_tags(prose).strip() if prose else ""
+
+
+def _answer_text(answer: Answer, guide: Guide) -> str:
+    prose = _plain_prose(answer.editorial_html)
+    parts = [prose] if prose else []
     for block in answer.blocks:
         for item in block.items:
             if not item.evidence.settled:

@@ -51,7 +51,7 @@ def find_places(query: str, limit: int = 50) -> PlaceMatches:
                 _("'%(query)s' is not a ZIP code: a ZIP code has 5 digits, like 06850.")
                 % {"query": query}
             )
-        zip_code = ZipCode.objects.select_related("place").filter(code=match.group(1)).first()
+        zip_code = zip_at(match.group(1))
         places = [zip_code.place] if zip_code and zip_code.place else []
         return PlaceMatches(query, places, zip_code, is_zip=True)
     if not normalize_name(query):
@@ -74,6 +74,19 @@ def find_places(query: str, limit: int = 50) -> PlaceMatches:
         key = normalize_name(query)
         found = list(cities.filter(name_key__startswith=key).order_by(BY_POPULATION)[:limit])
     return PlaceMatches(query, found)
+
+
+def zip_at(code: str) -> ZipCode | None:
+    """A ZIP code with its city, in one plain read (searches near a ZIP ask on every request)."""
+    zip_code, place = Part(ZipCode, "z"), Part(Place, "pl", True)
+    sql = (
+        f"SELECT {zip_code.columns}, {place.columns} FROM {zip_code.table}"
+        f" LEFT JOIN {place.table} ON pl.id = z.place_id WHERE z.code = %s"
+    )
+    for found, where in fetch(sql, [code], zip_code, place):
+        attach(found, "place", where)
+        return found
+    return None
 
 
 def suggest_for_path(path: str, limit: int = 8) -> list[Place]:

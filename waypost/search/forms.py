@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from waypost.directory.models import TaxonomyTerm
+from django.db import connection
+
 from waypost.directory.taxonomy import ATTRIBUTE_TAXONOMY, CATEGORY_TAXONOMY
 
 # Languages most spoken in US homes after English (Census ACS), by their BCP 47 codes.
@@ -31,25 +32,29 @@ class Choice:
     children: tuple[Choice, ...] = ()
 
 
-def category_choices() -> list[Choice]:
-    terms = list(
-        TaxonomyTerm.objects.filter(taxonomy__name=CATEGORY_TAXONOMY).values_list(
-            "id", "code", "name", "parent_id"
+def filter_choices() -> tuple[list[Choice], list[Choice]]:
+    """The category tree (top categories with their children) and the attributes, by name,
+    in one plain read: the form shows them on every search."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.id, t.code, t.name, t.parent_id, x.name FROM directory_taxonomyterm t "
+            "JOIN directory_taxonomy x ON x.id = t.taxonomy_id WHERE x.name IN (%s, %s) "
+            "ORDER BY t.name, t.id",
+            [CATEGORY_TAXONOMY, ATTRIBUTE_TAXONOMY],
         )
-    )
+        terms = cursor.fetchall()
     children: dict[int, list[Choice]] = {}
-    for _id, code, name, parent_id in terms:
-        if parent_id is not None:
+    for _id, code, name, parent_id, taxonomy in terms:
+        if taxonomy == CATEGORY_TAXONOMY and parent_id is not None:
             children.setdefault(parent_id, []).append(Choice(code, name))
-    return [
+    categories = [
         Choice(code, name, tuple(children.get(term_id, [])))
-        for term_id, code, name, parent_id in terms
-        if parent_id is None
+        for term_id, code, name, parent_id, taxonomy in terms
+        if taxonomy == CATEGORY_TAXONOMY and parent_id is None
     ]
-
-
-def attribute_choices() -> list[Choice]:
-    rows = TaxonomyTerm.objects.filter(taxonomy__name=ATTRIBUTE_TAXONOMY).values_list(
-        "code", "name"
-    )
-    return [Choice(code, name) for code, name in rows]
+    attributes = [
+        Choice(code, name)
+        for _id, code, name, _p, taxonomy in terms
+        if taxonomy == ATTRIBUTE_TAXONOMY
+    ]
+    return categories, attributes

@@ -351,42 +351,54 @@ def _place_origin(place: Place) -> Origin:
     return Origin(place.latitude, place.longitude, place.display_name, place)
 
 
-def category_term_ids(codes: Sequence[str]) -> list[int]:
-    """Term ids for category codes and everything under them; unknown codes are errors."""
-    terms = list(
-        TaxonomyTerm.objects.exclude(taxonomy__name=ATTRIBUTE_TAXONOMY).values_list(
-            "id", "code", "parent_id"
-        )
-    )
-    children: dict[int, list[int]] = {}
-    by_code: dict[str, list[int]] = {}
-    for term_id, code, parent_id in terms:
-        by_code.setdefault(code, []).append(term_id)
-        if parent_id is not None:
-            children.setdefault(parent_id, []).append(term_id)
-    wanted: set[int] = set()
-    for code in codes:
-        if code not in by_code:
-            raise BadSearch("category", f"There is no category {code!r}.")
-        stack = list(by_code[code])
-        while stack:
-            term_id = stack.pop()
-            if term_id not in wanted:
-                wanted.add(term_id)
-                stack.extend(children.get(term_id, []))
-    return sorted(wanted)
+@dataclass(frozen=True)
+class TermIndex:
+    """Every taxonomy term as (id, code, parent id, is an attribute), read in one plain query
+    when a search names categories or attributes."""
 
+    rows: list[tuple[int, str, int | None, bool]]
 
-def attribute_term_ids(codes: Sequence[str]) -> list[int]:
-    found = dict(
-        TaxonomyTerm.objects.filter(taxonomy__name=ATTRIBUTE_TAXONOMY, code__in=codes).values_list(
-            "code", "id"
-        )
-    )
-    for code in codes:
-        if code not in found:
-            raise BadSearch("attr", f"There is no attribute {code!r}.")
-    return [found[c] for c in codes]
+    @classmethod
+    def read(cls) -> TermIndex:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT t.id, t.code, t.parent_id, x.name FROM directory_taxonomyterm t "
+                "JOIN directory_taxonomy x ON x.id = t.taxonomy_id"
+            )
+            return cls([(i, c, p, name == ATTRIBUTE_TAXONOMY) for i, c, p, name in cursor])
+
+    @property
+    def all_ids(self) -> list[int]:
+        return [row[0] for row in self.rows]
+
+    def category_ids(self, codes: Sequence[str]) -> list[int]:
+        """Term ids for category codes and everything under them; unknown codes are errors."""
+        children: dict[int, list[int]] = {}
+        by_code: dict[str, list[int]] = {}
+        for term_id, code, parent_id, is_attribute in self.rows:
+            if is_attribute:
+                continue
+            by_code.setdefault(code, []).append(term_id)
+            if parent_id is not None:
+                children.setdefault(parent_id, []).append(term_id)
+        wanted: set[int] = set()
+        for code in codes:
+            if code not in by_code:
+                raise BadSearch("category", f"There is no category {code!r}.")
+            stack = list(by_code[code])
+            while stack:
+                term_id = stack.pop()
+                if term_id not in wanted:
+                    wanted.add(term_id)
+                    stack.extend(children.get(term_id, []))
+        return sorted(wanted)
+
+    def attribute_ids(self, codes: Sequence[str]) -> list[int]:
+        found = {code: term_id for term_id, code, _p, is_attribute in self.rows if is_attribute}
+        for code in codes:
+            if code not in found:
+                raise BadSearch("attr", f"There is no attribute {code!r}.")
+        return [found[c] for c in codes]
 
 
 # ---- the query ------------------------------------------------------------------------------
@@ -415,13 +427,12 @@ def _point_filters(
     """
     where: list[str] = ["p.active"]
     params: list[Any] = []
-    all_terms: list[int] | None = None
-    if query.categories or query.attrs:
-        all_terms = list(TaxonomyTerm.objects.values_list("id", flat=True))
+    terms = TermIndex.read() if query.categories or query.attrs else TermIndex([])
+    all_terms = terms.all_ids
     if query.categories:
-        ids = category_term_ids(query.categories)
+        ids = terms.category_ids(query.categories)
         wanted = points.mask(ids)
-        others = set(all_terms or []) - set(ids)
+        others = set(all_terms) - set(ids)
         where.append("(p.category_bits & %s) <> 0")
         params.append(wanted)
         if any(points.bit(t) & wanted for t in others):
@@ -431,10 +442,10 @@ def _point_filters(
                 f"WHERE c.service_id = p.service_id AND c.taxonomyterm_id IN ({marks}))"
             )
             params += ids
-    for term_id in attribute_term_ids(query.attrs) if query.attrs else []:
+    for term_id in terms.attribute_ids(query.attrs):
         where.append("(p.attribute_bits & %s) <> 0")
         params.append(points.bit(term_id))
-        if any(points.bit(t) == points.bit(term_id) for t in all_terms or [] if t != term_id):
+        if any(points.bit(t) == points.bit(term_id) for t in all_terms if t != term_id):
             where.append(
                 "EXISTS (SELECT 1 FROM directory_service_attributes a "
                 "WHERE a.service_id = p.service_id AND a.taxonomyterm_id = %s)"
@@ -486,15 +497,16 @@ def _filters(
     one of `zones`), with their parameters."""
     where: list[str] = ["s.status = 'active'"]
     params: list[Any] = []
+    terms = TermIndex.read() if query.categories or query.attrs else TermIndex([])
     if query.categories:
-        ids = category_term_ids(query.categories)
+        ids = terms.category_ids(query.categories)
         marks = ", ".join(["%s"] * len(ids))
         where.append(
             "EXISTS (SELECT 1 FROM directory_service_categories c WHERE c.service_id = s.id "
             f"AND c.taxonomyterm_id IN ({marks}))"
         )
         params += ids
-    for term_id in attribute_term_ids(query.attrs) if query.attrs else []:
+    for term_id in terms.attribute_ids(query.attrs):
         where.append(
             "EXISTS (SELECT 1 FROM directory_service_attributes a WHERE a.service_id = s.id "
             "AND a.taxonomyterm_id = %s)"

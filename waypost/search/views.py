@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from waypost.guides.localized import localizer_for
-from waypost.search.forms import LANGUAGES, attribute_choices, category_choices
+from waypost.search.forms import LANGUAGES, filter_choices
 from waypost.search.services import DEFAULT_RADIUS_MI, BadSearch, SearchQuery, search
 
 FIELDS = ("near", "radius", "category", "attr", "lang", "open", "q", "page", "per_page")
@@ -42,7 +42,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "attrs": {a.strip() for v in params.getlist("attr") for a in v.split(",")},
         "langs": {la.strip().lower() for v in params.getlist("lang") for la in v.split(",")},
     }
-    categories, attributes = category_choices(), attribute_choices()
+    categories, attributes = filter_choices()
     context: dict[str, Any] = {
         "values": values,
         "category_choices": categories,

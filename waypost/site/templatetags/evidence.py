@@ -13,13 +13,13 @@ from typing import Any
 from django import template
 from django.utils.dateformat import time_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext_lazy
 
+from waypost.directory.models import PhoneType, Weekday
 from waypost.evidence.models import Status
 from waypost.guides.citations import Evidence
 from waypost.guides.services import Item
+from waypost.localize import choice_label, language_prefix, short_day
 from waypost.localize import gettext_memo as _
-from waypost.localize import language_prefix, short_day
 from waypost.places.models import Place
 from waypost.translations.services import ENGLISH, Localizer
 
@@ -37,30 +37,37 @@ def _evidence(ev: Evidence, loc: Localizer = ENGLISH) -> str:
     elif ev.status == Status.DUE:
         said = escape(_("last checked %(day)s, due for a re-check") % {"day": day})
     elif ev.reported:
-        said = str(_READER_REPORTED)
+        said = _(
+            "<strong>Disputed:</strong> a reader reported this may be out of date; we are checking"
+        )
     elif ev.status == Status.DISPUTED:
-        said = str(_CHECK_CONFLICT)
+        said = _("<strong>Disputed:</strong> a check found this may be wrong; we are checking")
     else:
-        said = str(_UNCHECKED)
+        said = _("<strong>Unchecked:</strong> not confirmed, treat with care")
     note = f" · <em>{loc.html(ev.note)}</em>" if ev.note else ""
     return f'<span class="ev ev-{ev.status}">{_refs(ev)} {said}{note}{_report_link(ev)}</span>'
-
-
-_READER_REPORTED = gettext_lazy(
-    "<strong>Disputed:</strong> a reader reported this may be out of date; we are checking"
-)
-_CHECK_CONFLICT = gettext_lazy(
-    "<strong>Disputed:</strong> a check found this may be wrong; we are checking"
-)
-_UNCHECKED = gettext_lazy("<strong>Unchecked:</strong> not confirmed, treat with care")
-_REPORT = gettext_lazy("Report a problem")
 
 
 def _report_link(ev: Evidence) -> str:
     """A plain link to the fact's report page: one small link, no form, on every fact."""
     if not ev.fact_id:
         return ""
-    return f' · <a class="rp" href="{language_prefix()}/report/{ev.fact_id}/">{_REPORT}</a>'
+    href = f"{language_prefix()}/report/{ev.fact_id}/"
+    return f' · <a class="rp" href="{href}">{_("Report a problem")}</a>'
+
+
+@register.simple_tag
+def source_items(sources: list[Any]) -> SafeString:
+    """The numbered sources of a page, in citation order (a guide cites forty or more)."""
+    out = []
+    for number, source in enumerate(sources, start=1):
+        publisher = f", {escape(source.publisher)}" if source.publisher else ""
+        as_of = f" ({escape(str(source.as_of))})" if source.as_of else ""
+        out.append(
+            f'<li id="source-{number}"><a href="{escape(source.url)}" rel="noreferrer">'
+            f"{escape(source.title)}</a>{publisher}{as_of}</li>"
+        )
+    return mark_safe("".join(out))
 
 
 @register.simple_tag
@@ -88,7 +95,30 @@ def _time(value: dt.time) -> str:
 def service_item(
     context: dict[str, Any], item: Item, place: Place, compact: bool = False
 ) -> SafeString:
-    return mark_safe(render_service_item(item, place, context.get("loc") or ENGLISH, compact))
+    loc = context.get("loc") or ENGLISH
+    return mark_safe(service_html(item, place, loc, compact, page_fragments(context)))
+
+
+def page_fragments(context: Any) -> dict[tuple[int, bool], str] | None:
+    guide = context.get("guide")
+    return getattr(guide, "fragments", None)
+
+
+def service_html(
+    item: Item,
+    place: Place,
+    loc: Localizer,
+    compact: bool = False,
+    fragments: dict[tuple[int, bool], str] | None = None,
+) -> str:
+    """render_service_item, once per page for a service the page lists several times."""
+    if fragments is None:
+        return render_service_item(item, place, loc, compact)
+    key = (id(item), compact)
+    found = fragments.get(key)
+    if found is None:
+        found = fragments[key] = render_service_item(item, place, loc, compact)
+    return found
 
 
 def _where(item: Item, loc: Localizer) -> str:
@@ -138,7 +168,8 @@ def render_service_item(item: Item, place: Place, loc: Localizer, compact: bool 
         days = item.schedules
         if days:
             hours = "; ".join(
-                f"{s.get_weekday_display()} {_time(s.opens_at)}–{_time(s.closes_at)}" for s in days
+                f"{choice_label(Weekday, s.weekday)} {_time(s.opens_at)}–{_time(s.closes_at)}"
+                for s in days
             )
             label = _("Hours:") if item.evidence.settled else _("Hours (not confirmed):")
             out.append(f"<br>{escape(label)} {escape(hours)}")
@@ -155,7 +186,8 @@ def render_service_item(item: Item, place: Place, loc: Localizer, compact: bool 
                 mark = _evidence(phone.evidence, loc)
             phones.append(
                 f'<span class="phone"><a href="{escape(number.href)}">'
-                f"{escape(number.get_type_display())} {escape(number.number)}</a>{extra} {mark}"
+                f"{escape(choice_label(PhoneType, number.type))} {escape(number.number)}</a>"
+                f"{extra} {mark}"
                 "</span>"
             )
         out.append(f'<br><span class="phones">{"".join(phones)}</span>')
@@ -178,7 +210,7 @@ def card_item(context: dict[str, Any], item: Item) -> SafeString:
     elif service.hours_description:
         out.append(f" · {loc.html(service.hours_description)}")
     numbers = [
-        f"{escape(p.obj.get_type_display())} {escape(p.obj.number)}"
+        f"{escape(choice_label(PhoneType, p.obj.type))} {escape(p.obj.number)}"
         + (" (español)" if p.obj.language == "es" else "")
         for p in item.phones
     ]

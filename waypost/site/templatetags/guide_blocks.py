@@ -15,14 +15,15 @@ from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from waypost.guides.services import REPEALED_AFTER, Answer, Block, Item
+from waypost.guides.services import REPEALED_AFTER, Answer, Block, Guide, Item
 from waypost.laws.models import Law, LawStatement
 from waypost.localize import gettext_memo as _
 from waypost.localize import language_prefix
 from waypost.places.models import Place
-from waypost.site.templatetags.evidence import _evidence, render_service_item, short_day
+from waypost.site.templatetags.evidence import _evidence, page_fragments, service_html, short_day
 from waypost.translations.services import ENGLISH, Localizer
 
 register = template.Library()
@@ -127,7 +128,7 @@ def _place_fact(item: Item, place: Place, loc: Localizer) -> str:
 
 
 def _service(item: Item, place: Place, loc: Localizer) -> str:
-    return render_service_item(item, place, loc)
+    return service_html(item, place, loc)
 
 
 def _repealed(item: Item, place: Place, loc: Localizer) -> str:
@@ -163,10 +164,18 @@ RENDERERS: dict[str, tuple[str, Callable[[Item, Place, Localizer], str]]] = {
 
 
 def render_items(
-    kind: str, items: tuple[Item, ...] | list[Item], place: Place, loc: Localizer = ENGLISH
+    kind: str,
+    items: tuple[Item, ...] | list[Item],
+    place: Place,
+    loc: Localizer = ENGLISH,
+    fragments: dict[tuple[int, bool], str] | None = None,
 ) -> str:
     css, render = RENDERERS[kind]
-    return f'<ul class="{css}">{"".join(render(item, place, loc) for item in items)}</ul>'
+    if css == "svcs":
+        html = "".join(service_html(item, place, loc, False, fragments) for item in items)
+    else:
+        html = "".join(render(item, place, loc) for item in items)
+    return f'<ul class="{css}">{html}</ul>'
 
 
 def _loc(context: dict[str, Any]) -> Localizer:
@@ -175,12 +184,14 @@ def _loc(context: dict[str, Any]) -> Localizer:
 
 @register.simple_tag(takes_context=True)
 def block_html(context: dict[str, Any], block: Block, place: Place) -> SafeString:
-    return mark_safe(render_items(block.kind, block.items, place, _loc(context)))
+    return mark_safe(
+        render_items(block.kind, block.items, place, _loc(context), page_fragments(context))
+    )
 
 
 @register.simple_tag(takes_context=True)
 def items_html(context: dict[str, Any], kind: str, items: list[Item], place: Place) -> SafeString:
-    return mark_safe(render_items(kind, items, place, _loc(context)))
+    return mark_safe(render_items(kind, items, place, _loc(context), page_fragments(context)))
 
 
 def _search_link(block: Block, place: Place) -> str:
@@ -209,12 +220,54 @@ def _empty_answer(place: Place) -> str:
     return f'<p class="empty">{text} {help_now}</p>'
 
 
+@register.simple_tag
+def toc_items(guide: Guide) -> SafeString:
+    """The table of contents' entries for the topics and their questions."""
+    out = []
+    for section in guide.sections:
+        topic = section.topic
+        questions = "".join(
+            f'<li><a href="#{conditional_escape(a.question.slug)}">'
+            f"{escape(str(a.question.text))}</a></li>"
+            for a in section.answers
+        )
+        out.append(
+            f'<li><a href="#{conditional_escape(topic.slug)}">{escape(str(topic.title))}'
+            f"</a><ol>{questions}</ol></li>"
+        )
+    return mark_safe("".join(out))
+
+
 @register.simple_tag(takes_context=True)
-def answer_body(
-    context: dict[str, Any], answer: Answer, place: Place, repealed: list[Item]
-) -> SafeString:
-    """Everything under a question's heading: editorial text, then the data blocks."""
+def guide_sections(context: dict[str, Any], guide: Guide, place: Place) -> SafeString:
+    """Each topic's section, with each question and its answer (a guide has about twenty)."""
     loc = _loc(context)
+    fragments = page_fragments(context)
+    out = []
+    for section in guide.sections:
+        slug = conditional_escape(section.topic.slug)
+        out.append(
+            f'\n<section id="{slug}" aria-labelledby="{slug}-h">\n'
+            f'<h2 id="{slug}-h">{escape(str(section.topic.title))}</h2>\n'
+        )
+        for answer in section.answers:
+            body = answer_body(answer, place, guide.repealed, loc, fragments)
+            out.append(
+                f'\n<article id="{conditional_escape(answer.question.slug)}" class="qa">\n'
+                f"<h3>{escape(str(answer.question.text))}</h3>\n{body}\n</article>\n"
+            )
+        out.append("\n</section>\n")
+    return mark_safe("".join(out))
+
+
+def answer_body(
+    answer: Answer,
+    place: Place,
+    repealed: list[Item],
+    loc: Localizer,
+    fragments: dict[tuple[int, bool], str] | None,
+) -> str:
+    """Everything under a question's heading: editorial text, then the data blocks."""
     out = []
     if answer.is_empty:
         out.append(_empty_answer(place))
@@ -228,9 +281,11 @@ def answer_body(
                 body = f'<div lang="en">{body}</div><p class="in-en">{note}</p>'
             evidence = _evidence(answer.editorial.evidence, loc)
             out.append(f'<div class="editorial">{body}<p>{evidence}</p></div>')
-        out.extend(render_items(b.kind, b.items, place, loc) for b in answer.blocks if b.items)
+        out.extend(
+            render_items(b.kind, b.items, place, loc, fragments) for b in answer.blocks if b.items
+        )
     out.extend(_search_link(block, place) for block in answer.blocks if block.categories)
     if answer.question.slug == REPEALED_AFTER and repealed:
         heading = escape(_("No longer in force"))
         out.append(f"<h4>{heading}</h4>{render_items('repealed', repealed, place, loc)}")
-    return mark_safe("".join(out))
+    return "".join(out)
