@@ -640,3 +640,16 @@ def test_bulk_import_names_an_id_repeated_in_a_later_batch(
 def read_rows(path: Path) -> list[list[str]]:
     with path.open(encoding="utf-8", newline="") as f:
         return list(csv.reader(f))
+
+
+@pytest.mark.django_db
+def test_an_id_repeated_is_found_when_the_filter_of_ids_overflows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past its limit of suspects the filter gives up; then every id read is sorted."""
+    from waypost.hsds.writer import _IdFilter
+
+    monkeypatch.setattr(_IdFilter, "MAX_SUSPECTS", 0)
+    package = package_copy(tmp_path)
+    _edit_csv(package, "services.csv", lambda rows: [*rows, rows[1]])
+    assert_refused(package, "services.csv", "line 3", "id", "duplicate id")

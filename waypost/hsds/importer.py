@@ -77,9 +77,11 @@ def import_hsds(
         if bulk is None:
             bulk = sizes > BULK_BYTES
         indexing = fulltext.bulk_load() if bulk else nullcontext()
-        with transaction.atomic(), indexing, _roomy_cache():
+        # The keyword index and the search table are rebuilt (leaving `indexing`) while
+        # memory-mapped reads are still off.
+        with transaction.atomic(), _roomy_cache(), indexing:
             ensure_taxonomies()
-            writer = Writer(batch_size, bulk=bulk)
+            writer = Writer(batch_size, bulk=bulk, size_hint=sizes)
             if tabular:
                 base = 0
                 for table in t.TABLES:

@@ -45,6 +45,7 @@ from waypost.places.models import Place, ZipCode
 
 BATCH_SIZE = 5000
 SEEN_TABLE = "hsds_import_seen"
+SUSPECTS_TABLE = "hsds_import_suspects"
 # Rows per IN (...) lookup: within every database's limit on parameters.
 LOOKUP_CHUNK = 900
 
@@ -86,10 +87,13 @@ FILLED = (
 
 
 class Writer:
-    def __init__(self, batch_size: int = BATCH_SIZE, *, bulk: bool = False) -> None:
+    def __init__(
+        self, batch_size: int = BATCH_SIZE, *, bulk: bool = False, size_hint: int = 0
+    ) -> None:
         """`bulk`: a large import. On SQLite, the tables it finds empty then take plain
         inserts (nothing there to update or delete), their secondary indexes are built once
-        at the end, and locations are placed by their ZIP codes in one statement at the end."""
+        at the end, and locations are placed by their ZIP codes in one statement at the end.
+        `size_hint`: the bytes to be read, to size the filter of ids read (`_IdFilter`)."""
         self.batch_size = batch_size
         self.buffers: dict[str, dict[HsdsId, Row]] = {table.name: {} for table in t.TABLES}
         self.counts: Counter[str] = Counter()
@@ -106,6 +110,7 @@ class Writer:
                 "file VARCHAR(300) NOT NULL, record VARCHAR(300) NOT NULL)"
             )
         self.seen = 0
+        self.maybe_seen = _IdFilter(size_hint)
         self.day_ids = _rising_ids()
         self.fresh: set[str] = set()
         if bulk and connection.vendor == "sqlite":
@@ -163,6 +168,7 @@ class Writer:
             for n, row in enumerate((r for r in rows if r.strict), start=1)
         ]
         self.seen += len(params)
+        self.maybe_seen.add(entity, [p[2] for p in params])
         if params:
             with connection.cursor() as cursor:
                 cursor.executemany(
@@ -173,6 +179,10 @@ class Writer:
 
     def _refuse_repeats(self) -> None:
         """An id read twice in one import (in two batches) stops it, naming the second time."""
+        suspects = self.maybe_seen.suspects
+        if suspects is not None:
+            self._refuse_suspects(suspects)
+            return
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT 1 FROM {SEEN_TABLE} GROUP BY entity, hsds_id HAVING count(*) > 1 LIMIT 1"
@@ -194,6 +204,42 @@ class Writer:
             "id",
             f"duplicate id {show_id(hsds_id)} (also at {first_file} {first_record})",
         )
+
+    def _refuse_suspects(self, suspects: set[tuple[int, HsdsId]]) -> None:
+        """Look for the suspects alone among the ids read (one pass, no sort)."""
+        if not suspects:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {SUSPECTS_TABLE}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {SUSPECTS_TABLE} (entity SMALLINT NOT NULL, "
+                "hsds_id VARCHAR(32) NOT NULL, PRIMARY KEY (entity, hsds_id))"
+            )
+            cursor.executemany(
+                f"INSERT INTO {SUSPECTS_TABLE} (entity, hsds_id) VALUES (%s, %s)", list(suspects)
+            )
+            # CROSS JOIN: SQLite reads the ids in order and looks each up among the suspects.
+            cursor.execute(
+                f"SELECT s.entity, s.hsds_id, s.file, s.record FROM {SEEN_TABLE} s "
+                f"CROSS JOIN {SUSPECTS_TABLE} x WHERE x.entity = s.entity "
+                "AND x.hsds_id = s.hsds_id ORDER BY s.n"
+            )
+            first: dict[tuple[int, str], tuple[str, str]] = {}
+            repeat = None
+            for entity, hsds_id, file, record in cursor.fetchall():
+                if (entity, hsds_id) in first:
+                    repeat = (hsds_id, file, record, *first[entity, hsds_id])
+                    break
+                first[entity, hsds_id] = (file, record)
+            cursor.execute(f"DROP TABLE IF EXISTS {SUSPECTS_TABLE}")
+        if repeat is not None:
+            hsds_id, file, record, first_file, first_record = repeat
+            raise DataFileError(
+                file,
+                record,
+                "id",
+                f"duplicate id {show_id(hsds_id)} (also at {first_file} {first_record})",
+            )
 
     # One method per table -----------------------------------------------------------------
 
@@ -569,6 +615,46 @@ def _id_as_hex(value: Any) -> Any:
 
 def _from_db(value: Any) -> HsdsId:
     return value.hex if isinstance(value, uuid.UUID) else str(value)
+
+
+class _IdFilter:
+    """Which ids may have been read before in this import (a Bloom filter, two bits an id).
+
+    Sorting the millions of ids of a national import to find one read twice took longer than
+    reading them; the filter answers "certainly not" for nearly all of them in memory (at
+    most 32 MB), and only the few suspects are then looked for among the ids read. Past
+    MAX_SUSPECTS (a filter too small for the import), `suspects` is None: sort them all.
+    """
+
+    MAX_SUSPECTS = 200_000
+
+    def __init__(self, size_hint: int) -> None:
+        # About one id per 40 bytes of CSV; 16 bits an id keeps suspects near 1 in 500.
+        bits = 1 << 16
+        while bits < min(size_hint // 40 * 16, 1 << 28):
+            bits <<= 1
+        self.mask = bits - 1
+        self.bits = bytearray(bits >> 3)
+        self.suspects: set[tuple[int, HsdsId]] | None = set()
+
+    def add(self, entity: int, ids: list[HsdsId]) -> None:
+        bits, mask = self.bits, self.mask
+        salt = entity * 0x9E3779B97F4A7C15
+        for hsds_id in ids:
+            code = hash(hsds_id) ^ salt
+            one, two = code & mask, (code >> 28) & mask
+            byte1, bit1, byte2, bit2 = one >> 3, 1 << (one & 7), two >> 3, 1 << (two & 7)
+            if bits[byte1] & bit1 and bits[byte2] & bit2:
+                self._suspect(entity, hsds_id)
+            bits[byte1] |= bit1
+            bits[byte2] |= bit2
+
+    def _suspect(self, entity: int, hsds_id: HsdsId) -> None:
+        if self.suspects is None:
+            return
+        self.suspects.add((entity, hsds_id))
+        if len(self.suspects) > self.MAX_SUSPECTS:
+            self.suspects = None
 
 
 def _rising_ids() -> Iterator[HsdsId]:
