@@ -9,8 +9,9 @@ Run from the repository root:  python -m bench.national [--services N] [--quick]
    into a SQLite database of its own under var/bench/national-N/ (migrated, gazetteer
    loaded), never the development database or one named by DATABASE_URL.
 3. Times a fixed, seeded mix of searches three ways: through the whole Django stack (the WSGI
-   application, on /api/search and on /search/), and the search's main SQL statement alone
-   on the same database (the floor).
+   application, on /api/search and on /search/), the search service alone, and as bare SQL on
+   the same database (the floor): the main statement alone, and every statement the search
+   ran (the result page's rows too).
 Prints a table and writes var/bench/national-N.json.
 """
 
@@ -439,9 +440,12 @@ def time_queries(mix: list[dict[str, str]]) -> dict[str, Any]:
     routes = {"stack_api": "/api/search", "stack_html": "/search/"}
     available = {key: route for key, route in routes.items() if _routed(route)}
     stack: dict[str, list[float]] = {key: [] for key in available}
-    cpu: dict[str, list[float]] = {key: [] for key in [*available, "search_service", "bare_sql"]}
+    cpu: dict[str, list[float]] = {
+        key: [] for key in [*available, "search_service", "bare_sql", "bare_sql_all"]
+    }
     service: list[float] = []
     floor: list[float] = []
+    floor_all: list[float] = []
     results: list[int] = []
     refused: list[tuple[str, str]] = []
     for warm in mix[:20]:
@@ -465,7 +469,8 @@ def time_queries(mix: list[dict[str, str]]) -> dict[str, Any]:
             refused.append((query_string, str(exc)))
             continue
         results.append(page.total)
-        # The floor: the statement that finds and ranks the page, run alone.
+        # The floor: the statement that finds and ranks the page, run alone; and every
+        # statement the search ran (the page's rows too), one after the other.
         main = next(s for s in seen if "COUNT(*) OVER ()" in s[0])
         with connection.cursor() as cursor:
             started, before = time.perf_counter(), time.process_time()
@@ -473,6 +478,12 @@ def time_queries(mix: list[dict[str, str]]) -> dict[str, Any]:
             cursor.fetchall()
             floor.append((time.perf_counter() - started) * 1000)
             cpu["bare_sql"].append((time.process_time() - before) * 1000)
+            started, before = time.perf_counter(), time.process_time()
+            for statement in seen:
+                cursor.execute(*statement)
+                cursor.fetchall()
+            floor_all.append((time.perf_counter() - started) * 1000)
+            cpu["bare_sql_all"].append((time.process_time() - before) * 1000)
     stack_failures = [f for f in timer.failures if f[1] != 400]
     return {
         "queries": len(mix),
@@ -480,6 +491,7 @@ def time_queries(mix: list[dict[str, str]]) -> dict[str, Any]:
         "routes_missing": sorted(set(routes.values()) - set(available.values())),
         "search_service": summarize(service) if service else None,
         "bare_sql": summarize(floor) if floor else None,
+        "bare_sql_all": summarize(floor_all) if floor_all else None,
         # CPU time of this process per search: what other load on the machine does not inflate.
         "cpu": {key: summarize(values) for key, values in cpu.items() if values},
         "results_per_query": {
@@ -570,9 +582,10 @@ def print_table(report: dict[str, Any]) -> None:
         ("stack /api/search", "stack_api"),
         ("stack /search/ (HTML)", "stack_html"),
         ("search() service", "search_service"),
-        ("bare SQL (floor)", "bare_sql"),
+        ("bare SQL, main statement", "bare_sql"),
+        ("bare SQL, all statements", "bare_sql_all"),
     ]:
-        row = search[key]
+        row = search.get(key)
         if not row:
             print(f"  {label:<24}{'(route not there)':>33}")
         else:

@@ -106,6 +106,10 @@ def test_both_norwalk_guides_read_fully_in_spanish(client: Client, path: str) ->
             assert f">{topic.title}</h2>" not in body
     assert "¿Es legal vender o comprar sexo aquí?" in body
     assert "Línea Nacional contra la Trata de Personas" in body
+    # The marks beside each fact, unchecked ones included, are interface text too.
+    assert "ev-unchecked" in body and "<strong>Sin revisar:</strong>" in body
+    for english in ("Unchecked:", "Disputed:", "checked on", "Report a problem", "Hours:"):
+        assert english not in body, english
 
 
 def test_laws_keep_their_official_citation_in_spanish(client: Client) -> None:
@@ -221,6 +225,10 @@ def test_every_interface_string_has_a_spanish_translation() -> None:
         assert not fuzzy, msgid
         assert msgstr.strip() != '""', f"no Spanish for {msgid.strip()}"
     assert "#~" not in po, "obsolete entries: run makemessages --no-obsolete"
+    # A fuzzy entry (makemessages' guess from a similar string) is left out when compiled,
+    # so the page would show the English; the flag may share its line with others.
+    fuzzy = re.findall(r"^#,.*\bfuzzy\b.*\n(?:#.*\n)*msgid ((?:\".*\"\n)+)", po, re.M)
+    assert not fuzzy, f"fuzzy entries to translate: {fuzzy}"
 
 
 def test_spanish_editorial_answers_cite_what_the_english_ones_cite() -> None:

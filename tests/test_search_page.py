@@ -140,3 +140,41 @@ def test_a_guide_links_its_service_categories_to_the_search(client: Client) -> N
     testing = next(link for link in links if "category=sti-testing" in link)
     found = parse(client.get(testing).content).by_id("main").text()
     assert "Norwalk Health Department: walk-in STD clinic" in found
+
+
+def _queries(client: Client, path: str, params: dict[str, str]) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, params)
+    assert response.status_code == 200
+    return len(captured), response.content.count(b'class="svc"') or len(response.json()["results"])
+
+
+@pytest.mark.parametrize("path", ["/search/", "/api/search"])
+def test_a_result_page_costs_the_same_queries_however_many_results(
+    client: Client, path: str
+) -> None:
+    """Every listing field is read with the page; none is left to a query per result."""
+    origin = (44.0, -101.0)
+    near = f"{origin[0]},{origin[1]}"
+    add_service(
+        "Lone clinic",
+        at=[north_of(1, origin)],
+        categories=["health"],
+        hours=[(0, "09:00", "17:00")],
+    )
+    few, shown_few = _queries(client, path, {"near": near, "radius": "5"})
+    for n in range(12):
+        add_service(
+            f"Clinic {n}",
+            at=[north_of(1 + n / 10, origin), north_of(2 + n / 10, origin)],
+            categories=["health", "testing"],
+            attrs=["free", "no-id"],
+            langs=["es"],
+            hours=[(0, "09:00", "17:00"), (2, "10:00", "12:00")],
+        )
+    many, shown_many = _queries(client, path, {"near": near, "radius": "5"})
+    assert (shown_few, shown_many) == (1, 13)
+    assert many == few

@@ -33,6 +33,7 @@ def table() -> list[tuple[object, ...]]:
             "location_id",
             "latitude",
             "longitude",
+            "cell",
             "timezone",
             "active",
             "category_bits",
@@ -98,3 +99,45 @@ def test_terms_sharing_a_bit_are_told_apart() -> None:
     add_service("Health service", at=[north_of(2, ORIGIN)], categories=["health"])
     assert run(f"near={NEAR}&category={twin.code}") == ["Twin service"]
     assert run(f"near={NEAR}&category=health") == ["Health service"]
+
+
+def test_cells_cover_the_box_on_both_sides_of_zero() -> None:
+    assert points.cell(0.5, -0.5) == 90 * points.CELL_COLUMNS + 179
+    assert points.cell(-0.5, 0.5) == 89 * points.CELL_COLUMNS + 180
+    found = points.cells((-0.5, 0.5, -0.5, 0.5))
+    assert sorted(found) == sorted(
+        points.cell(lat, lng) for lat in (-0.5, 0.5) for lng in (-0.5, 0.5)
+    )
+    # A box reaching past the poles or the date line is clamped, not wrapped.
+    assert len(points.cells((85.0, 95.0, -190.0, 190.0))) == 6 * 361
+
+
+def test_the_table_stores_each_points_cell_as_python_computes_it() -> None:
+    add_service("Edge clinic", at=[(41.9999, -73.0001), (42.0001, -72.9999)])
+    stored = dict(
+        SearchPoint.objects.filter(
+            location_id__in=Location.objects.filter(name="Edge clinic")
+        ).values_list("latitude", "cell")
+    )
+    assert stored == {
+        41.9999: points.cell(41.9999, -73.0001),
+        42.0001: points.cell(42.0001, -72.9999),
+    }
+    location = Location.objects.get(name="Edge clinic", latitude=41.9999)
+    location.latitude, location.longitude = -33.5, 151.2  # moved: the trigger follows
+    location.save()
+    assert SearchPoint.objects.get(location_id=location.pk).cell == points.cell(-33.5, 151.2)
+
+
+def test_a_search_across_cell_edges_finds_every_side() -> None:
+    # The origin sits a hair inside one cell; the services are in the three cells beside it.
+    corner = (41.0001, -73.0001)
+    add_service("North east", at=[(41.02, -72.98)])
+    add_service("South west", at=[(40.98, -73.02)])
+    add_service("North west", at=[(41.02, -73.02)])
+    add_service("Too far", at=[(41.5, -72.5)])
+    assert sorted(run(f"near={corner[0]},{corner[1]}&radius=5")) == [
+        "North east",
+        "North west",
+        "South west",
+    ]

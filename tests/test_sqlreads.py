@@ -152,3 +152,19 @@ def test_city_at_reads_the_chain_in_one_query(django_assert_num_queries: Any) ->
     ]
     assert city_at("us/ct/no-such-town") is None
     assert city_at("us/ct") is None, "a state is not a city"
+
+
+def test_a_part_reads_only_the_fields_it_names() -> None:
+    from waypost.sqlreads import Part, fetch
+
+    phone = Part(Phone, "p", only=("number", "service_id"))
+    rows = fetch(f"SELECT {phone.columns} FROM {phone.table} ORDER BY p.id", [], phone)
+    assert rows
+    (first,) = rows[0]
+    orm = Phone.objects.get(pk=first.pk)
+    assert (first.number, first.service_id) == (orm.number, orm.service_id)
+    assert first.get_deferred_fields() >= {"hsds_id", "type", "description"}
+    # A field left unread is still there, at the price of a query (as with .only()).
+    assert first.type == orm.type
+    with pytest.raises(ValueError, match="Phone has no field 'colour'"):
+        Part(Phone, "p", only=("colour",)).columns  # noqa: B018

@@ -28,15 +28,18 @@ class Part:
     """One model's columns in a SELECT, under a table alias.
 
     `optional` marks a LEFT JOIN: a row whose columns are all NULL means no related object.
+    `only` names the fields to read (the primary key always is); the others are deferred,
+    as with QuerySet.only(): reading one later costs a query, so list what the page shows.
     """
 
     model: type[Model]
     alias: str
     optional: bool = False
+    only: tuple[str, ...] | None = None
 
     @cached_property
     def fields(self) -> tuple[Field[Any, Any], ...]:
-        return tuple(self.model._meta.concrete_fields)
+        return _fields(self.model, self.only)
 
     @cached_property
     def attnames(self) -> list[str]:
@@ -44,7 +47,7 @@ class Part:
 
     @property
     def columns(self) -> str:
-        return _columns(connection.vendor, self.model, self.alias)
+        return _columns(connection.vendor, self.model, self.alias, self.only)
 
     @property
     def table(self) -> str:
@@ -52,10 +55,21 @@ class Part:
 
 
 @lru_cache(maxsize=1024)
-def _columns(vendor: str, model: type[Model], alias: str) -> str:
+def _fields(model: type[Model], only: tuple[str, ...] | None) -> tuple[Field[Any, Any], ...]:
+    fields = model._meta.concrete_fields
+    if only is None:
+        return tuple(fields)
+    unknown = set(only) - {f.attname for f in fields} - {f.name for f in fields}
+    if unknown:
+        raise ValueError(f"{model.__name__} has no field {sorted(unknown)[0]!r}")
+    return tuple(f for f in fields if f.primary_key or f.attname in only or f.name in only)
+
+
+@lru_cache(maxsize=1024)
+def _columns(vendor: str, model: type[Model], alias: str, only: tuple[str, ...] | None) -> str:
     # Parts are made afresh for each read; the column list of a model under an alias is not.
     qn = connection.ops.quote_name
-    return ", ".join(f"{alias}.{qn(f.column)}" for f in model._meta.concrete_fields)
+    return ", ".join(f"{alias}.{qn(f.column)}" for f in _fields(model, only))
 
 
 def table(model: type[Model]) -> str:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from waypost.places.models import Place, PlaceKind, ZipCode
+from waypost.places.models import Place, PlaceAlias, PlaceKind, ZipCode
 from waypost.places.text import normalize_name
-from waypost.sqlreads import Part, attach, fetch
+from waypost.sqlreads import Part, attach, fetch, table
 
 MAX_QUERY_LENGTH = 100
 _ZIPLIKE = re.compile(r"^\d+(-\d*)?$")
@@ -57,23 +57,43 @@ def find_places(query: str, limit: int = 50) -> PlaceMatches:
     if not normalize_name(query):
         raise BadQuery(_("Type a city name using letters, or a 5-digit ZIP code."))
 
-    cities = Place.objects.cities().select_related("parent", "county")
-    found = list(cities.named(query).order_by(BY_POPULATION, "path")[:limit])
     state_match = _STATE_SUFFIX.match(query)
+    found: list[Place] = []
     if state_match:
-        state = state_match["state"].upper()
-        in_state = list(
-            cities.named(state_match["name"])
-            .filter(state_code=state)
-            .order_by(BY_POPULATION, "path")[:limit]
-        )
-        if in_state:
-            found = in_state
+        found = cities_named(state_match["name"], limit, state=state_match["state"].upper())
+    if not found:
+        found = cities_named(query, limit)
     if not found:
         # Names starting with what was typed ("norw" finds Norwalk, Norwich…).
         key = normalize_name(query)
+        cities = Place.objects.cities().select_related("parent", "county")
         found = list(cities.filter(name_key__startswith=key).order_by(BY_POPULATION)[:limit])
     return PlaceMatches(query, found)
+
+
+def cities_named(name: str, limit: int, state: str | None = None) -> list[Place]:
+    """Cities whose name or an alias matches (ignoring case and accents), most populous
+    first, with their state and county: what Place.objects.cities().named() finds, in one
+    plain read (a search near a city name asks on every request)."""
+    city, parent, county = Part(Place, "c"), Part(Place, "s", True), Part(Place, "k", True)
+    key = normalize_name(name)
+    in_state = " AND c.state_code = %s" if state else ""
+    sql = (
+        f"SELECT {city.columns}, {parent.columns}, {county.columns} FROM {city.table}"
+        f" LEFT JOIN {parent.table} ON s.id = c.parent_id"
+        f" LEFT JOIN {county.table} ON k.id = c.county_id"
+        " WHERE c.kind = %s AND (c.name_key = %s OR c.id IN"
+        f" (SELECT a.place_id FROM {table(PlaceAlias)} a WHERE a.name_key = %s)){in_state}"
+        # Unknown populations last on both databases (PostgreSQL puts NULL first otherwise).
+        f" ORDER BY c.population IS NULL, c.population DESC, c.path LIMIT {int(limit)}"
+    )
+    params: list[object] = [PlaceKind.CITY.value, key, key, *([state] if state else [])]
+    out = []
+    for found, state_row, county_row in fetch(sql, params, city, parent, county):
+        attach(found, "parent", state_row)
+        attach(found, "county", county_row)
+        out.append(found)
+    return out
 
 
 def zip_at(code: str) -> ZipCode | None:

@@ -19,6 +19,8 @@ class SearchPoint(models.Model):
     location_id = models.BigIntegerField(db_index=True)
     latitude = models.FloatField()
     longitude = models.FloatField()
+    # The one-degree grid cell of the point (see points.cell): the index's first column.
+    cell = models.IntegerField(default=0)
     timezone = models.CharField(max_length=64, blank=True)
     active = models.BooleanField()
     # Bit (term id mod 62) set for each category / attribute of the service: a filter drops
@@ -31,6 +33,7 @@ class SearchPoint(models.Model):
         indexes = [
             models.Index(
                 fields=[
+                    "cell",
                     "latitude",
                     "longitude",
                     "active",

@@ -8,6 +8,7 @@ rebuilds the table once at the end (`bulk_load`), as the keyword index does.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -17,6 +18,37 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 TABLE = "search_searchpoint"
 BITS = 62  # term id mod 62: the bit stays clear of a signed 64-bit integer's sign
+
+
+# Grid cells of one degree of latitude by one of longitude. A circle's box spans a band of
+# latitude right across the country; the index on (cell, latitude, …) reads only the few
+# cells the box touches instead of the whole band.
+CELL_COLUMNS = 361
+
+
+def cell(latitude: float, longitude: float) -> int:
+    return math.floor(latitude + 90) * CELL_COLUMNS + math.floor(longitude + 180)
+
+
+def cells(box: tuple[float, float, float, float]) -> list[int]:
+    """Every cell a (min_lat, max_lat, min_lng, max_lng) box touches."""
+    min_lat, max_lat, min_lng, max_lng = box
+    rows = range(math.floor(max(min_lat, -90) + 90), math.floor(min(max_lat, 90) + 90) + 1)
+    columns = range(math.floor(max(min_lng, -180) + 180), math.floor(min(max_lng, 180) + 180) + 1)
+    return [row * CELL_COLUMNS + column for row in rows for column in columns]
+
+
+def _cell_sql(vendor: str, latitude: str, longitude: str) -> str:
+    # Both sums are never negative, so SQLite's cast (which truncates) is a floor;
+    # PostgreSQL's cast rounds, hence floor() there.
+    if vendor == "postgresql":
+        return (
+            f"(floor({latitude} + 90)::integer * {CELL_COLUMNS} "
+            f"+ floor({longitude} + 180)::integer)"
+        )
+    return (
+        f"(CAST({latitude} + 90 AS INTEGER) * {CELL_COLUMNS} + CAST({longitude} + 180 AS INTEGER))"
+    )
 
 
 def bit(term_id: int) -> int:
@@ -43,7 +75,8 @@ def _select_points(vendor: str, where: str) -> str:
     categories = _bits_sql(vendor, "directory_service_categories", "sal.service_id")
     attributes = _bits_sql(vendor, "directory_service_attributes", "sal.service_id")
     return (
-        f"SELECT sal.id, sal.service_id, sal.location_id, l.latitude, l.longitude, l.timezone, "
+        f"SELECT sal.id, sal.service_id, sal.location_id, l.latitude, l.longitude, "
+        f"{_cell_sql(vendor, 'l.latitude', 'l.longitude')}, l.timezone, "
         f"s.status = 'active', {categories}, {attributes} "
         "FROM directory_serviceatlocation sal "
         "JOIN directory_location l ON l.id = sal.location_id "
@@ -52,7 +85,7 @@ def _select_points(vendor: str, where: str) -> str:
 
 
 _COLUMNS = (
-    "id, service_id, location_id, latitude, longitude, timezone, active, "
+    "id, service_id, location_id, latitude, longitude, cell, timezone, active, "
     "category_bits, attribute_bits"
 )
 
@@ -74,6 +107,7 @@ def _statements(vendor: str) -> dict[str, list[str]]:
         "sal_au": [f"DELETE FROM {TABLE} WHERE id = {old}.id", insert],
         "loc_au": [
             f"UPDATE {TABLE} SET latitude = {new}.latitude, longitude = {new}.longitude, "
+            f"cell = {_cell_sql(vendor, f'{new}.latitude', f'{new}.longitude')}, "
             f"timezone = {new}.timezone WHERE location_id = {new}.id"
         ],
         "svc_au": [

@@ -568,10 +568,13 @@ def _near_rows(
     box = (min_lat, max_lat, min_lng, max_lng)
     zones = _zones_in(box) if query.open_now or _is_instant(query.open_at) else None
     where, where_params = _point_filters(query, now, zones)
+    grid = points.cells(box)
     circle = f"""
-          p.latitude BETWEEN %s AND %s AND +p.longitude BETWEEN %s AND %s
+          p.cell IN ({sqlreads.placeholders(grid)})
+          AND p.latitude BETWEEN %s AND %s AND +p.longitude BETWEEN %s AND %s
           AND {distance} <= %s"""
     circle_params = [
+        *grid,
         min_lat,
         max_lat,
         min_lng,
@@ -644,10 +647,12 @@ def _is_instant(at: dt.datetime | None) -> bool:
 def _zones_in(box: tuple[float, float, float, float]) -> list[str]:
     """The time zones of locations in the box: read from the box's covering index."""
     with connection.cursor() as cursor:
+        grid = points.cells(box)
         cursor.execute(
             "SELECT DISTINCT p.timezone FROM search_searchpoint p "
-            "WHERE p.latitude BETWEEN %s AND %s AND +p.longitude BETWEEN %s AND %s",
-            list(box),
+            f"WHERE p.cell IN ({sqlreads.placeholders(grid)}) "
+            "AND p.latitude BETWEEN %s AND %s AND +p.longitude BETWEEN %s AND %s",
+            [*grid, *box],
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -697,6 +702,33 @@ def _past_end(
     return f"There {'is' if pages == 1 else 'are'} only {pages} page{'s' * (pages != 1)}."
 
 
+SCHEDULE_SHOWN = ("service_id", "location_id", "weekday", "opens_at", "closes_at")
+PHONE_SHOWN = ("service_id", "number", "extension", "type", "language", "description")
+LOCATION_SHOWN = (
+    "organization_id",
+    "location_type",
+    "name",
+    "place_id",
+    "latitude",
+    "longitude",
+    "area_only",
+    "area_description",
+    "timezone",
+)
+ADDRESS_SHOWN = (
+    "location_id",
+    "attention",
+    "address_1",
+    "address_2",
+    "city",
+    "region",
+    "state_province",
+    "postal_code",
+    "country",
+    "address_type",
+)
+
+
 def _load(rows: list[tuple[int, int | None, float | None, int]]) -> list[SearchResult]:
     """The page's services and locations with what a listing shows, in six plain reads
     (compiling querysets cost more than running them)."""
@@ -704,7 +736,9 @@ def _load(rows: list[tuple[int, int | None, float | None, int]]) -> list[SearchR
         return []
     ids = [r[0] for r in rows]
     marks = sqlreads.placeholders(ids)
-    svc, org = Part(Service, "s"), Part(Organization, "o")
+    # Only what a listing shows: the HSDS ids of the related records (UUIDs, costly to read)
+    # and their long texts stay unread.
+    svc, org = Part(Service, "s"), Part(Organization, "o", only=("name",))
     services: dict[int, Service] = {}
     for service, organization in sqlreads.fetch(
         f"SELECT {svc.columns}, {org.columns} FROM {svc.table} "
@@ -715,7 +749,7 @@ def _load(rows: list[tuple[int, int | None, float | None, int]]) -> list[SearchR
     ):
         sqlreads.attach(service, "organization", organization)
         services[service.pk] = service
-    term = Part(TaxonomyTerm, "t")
+    term = Part(TaxonomyTerm, "t", only=("code", "name", "taxonomy_id", "parent_id"))
     terms: dict[tuple[str, int], list[TaxonomyTerm]] = {}
     for found, kind, service_id in sqlreads.fetch(
         f"SELECT {term.columns}, 'c', x.service_id FROM directory_service_categories x "
@@ -735,7 +769,8 @@ def _load(rows: list[tuple[int, int | None, float | None, int]]) -> list[SearchR
         )
         for service_id, code in cursor.fetchall():
             languages.setdefault(service_id, []).append(code)
-    sched, phone = Part(Schedule, "sc"), Part(Phone, "p")
+    sched = Part(Schedule, "sc", only=SCHEDULE_SHOWN)
+    phone = Part(Phone, "p", only=PHONE_SHOWN)
     schedules: dict[int, list[Schedule]] = {}
     for (found_schedule,) in sqlreads.fetch(
         f"SELECT {sched.columns} FROM {sched.table} WHERE sc.service_id IN ({marks}) "
@@ -782,7 +817,9 @@ def _locations(ids: list[int]) -> dict[int, Location]:
     """Locations with their address and place, for a page."""
     if not ids:
         return {}
-    loc, addr, place = Part(Location, "l"), Part(Address, "a", True), Part(Place, "pl", True)
+    loc = Part(Location, "l", only=LOCATION_SHOWN)
+    addr = Part(Address, "a", True, only=ADDRESS_SHOWN)
+    place = Part(Place, "pl", True)
     found: dict[int, Location] = {}
     for location, address, where in sqlreads.fetch(
         f"SELECT {loc.columns}, {addr.columns}, {place.columns} FROM {loc.table} "

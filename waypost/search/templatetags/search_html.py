@@ -52,7 +52,8 @@ def result_item(result: SearchResult, loc: Localizer) -> str:
         out.append(f' <span class="org">({escape(service.organization.name)})</span>')
     if result.distance_mi is not None:
         miles = escape(str(floatformat(result.distance_mi, 1)))
-        out.append(f' <span class="dist">{_("%(miles)s mi") % {"miles": miles}}</span>')
+        distance = _("%(miles)s mi") % {"miles": miles}
+        out.append(f' <span class="dist">{distance}</span>')
     out.append(f"\n{_where(result, loc)}\n")
     if result.categories or result.attributes:
         tags = "".join(f"<span>{loc.html(t.name)}</span>" for t in result.categories)
@@ -60,7 +61,8 @@ def result_item(result: SearchResult, loc: Localizer) -> str:
         out.append(f'<br><span class="tags">{tags}</span>')
     out.append("\n")
     if service.hours_description:
-        out.append(f"<br>{escape(_('Hours:'))} {loc.html(service.hours_description)}")
+        label = escape(_("Hours:"))
+        out.append(f"<br>{label} {loc.html(service.hours_description)}")
     out.append("\n")
     if result.phones:
         phones = "".join(
@@ -89,10 +91,11 @@ def category_boxes(context: Any, groups: list[Choice], chosen: Collection[str]) 
     """Each top category ("all" of it) with its sub-categories, as checkboxes."""
     loc = _loc(context)
     out = []
+    every = escape(_("(all)"))
     for group in groups:
         out.append(
             f'<fieldset class="choices"><legend><label>{_box("category", group.code, chosen)} '
-            f"{loc.html(group.name)} {escape(_('(all)'))}</label></legend>\n"
+            f"{loc.html(group.name)} {every}</label></legend>\n"
         )
         out.extend(
             f"<label>{_box('category', c.code, chosen)} {loc.html(c.name)}</label>\n"

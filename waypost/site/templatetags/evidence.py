@@ -53,7 +53,8 @@ def _report_link(ev: Evidence) -> str:
     if not ev.fact_id:
         return ""
     href = f"{language_prefix()}/report/{ev.fact_id}/"
-    return f' · <a class="rp" href="{href}">{_("Report a problem")}</a>'
+    text = _("Report a problem")
+    return f' · <a class="rp" href="{href}">{text}</a>'
 
 
 @register.simple_tag
