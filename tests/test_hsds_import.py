@@ -536,3 +536,120 @@ def test_commands_import_and_export(tmp_path: Path) -> None:
     call_command("export_hsds", str(tmp_path / "package"), stdout=out)
     assert (tmp_path / "package" / "datapackage.json").is_file()
     assert SERVICE_ID in (tmp_path / "package" / "services.csv").read_text()
+
+
+# Large imports into empty tables (plain inserts, indexes built at the end) -------------------
+
+
+def _empty_directory() -> None:
+    """The demo directory removed, so that a bulk import finds its tables empty."""
+    for model in (
+        directory.ServiceAtLocation,
+        directory.Schedule,
+        directory.Phone,
+        directory.ServiceLanguage,
+        directory.ServiceArea,
+        directory.Service.categories.through,
+        directory.Service.attributes.through,
+        directory.Address,
+        directory.Location,
+        directory.Service,
+        directory.Organization,
+    ):
+        model.objects.all().delete()
+
+
+def _directory_state() -> dict[str, Any]:
+    """What readers see of an imported directory, without primary keys."""
+    from django.db import connection
+
+    from waypost.search import fulltext
+    from waypost.search.models import SearchPoint
+
+    services = serialize.services_queryset(full=True).order_by("hsds_id")
+    state: dict[str, Any] = {
+        "services": [serialize.service_full(s) for s in services],
+        "places": sorted(
+            directory.Location.objects.values_list("hsds_id", "place__path", "timezone")
+        ),
+        "points": sorted(
+            SearchPoint.objects.values_list(
+                "latitude", "longitude", "timezone", "active", "category_bits", "attribute_bits"
+            )
+        ),
+        "counts": snapshot(),
+    }
+    keywords = fulltext.keyword_sql("testing shelter")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.hsds_id FROM directory_service s {keywords.join} "
+            f"WHERE {keywords.where or '1 = 1'} ORDER BY s.hsds_id",
+            [*keywords.join_params, *keywords.where_params],
+        )
+        state["keywords"] = [row[0] for row in cursor.fetchall()]
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name, sql FROM sqlite_master ORDER BY name")
+            state["schema"] = cursor.fetchall()
+    return state
+
+
+@pytest.mark.django_db
+def test_bulk_import_into_empty_tables_writes_what_a_plain_import_writes(tmp_path: Path) -> None:
+    from django.db import transaction
+
+    from bench.national import generate_package
+
+    folder = tmp_path / "national"
+    generate_package(folder, services=120, seed=11)
+    _empty_directory()
+    states = {}
+    for bulk in (True, False):
+        with transaction.atomic():
+            import_hsds(folder, batch_size=25, bulk=bulk)
+            states[bulk] = _directory_state()
+            transaction.set_rollback(True)
+    assert states[True]["counts"]["Service"] == 120
+    assert states[True]["keywords"] and states[True]["places"][0][1]
+    assert states[True] == states[False]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("file", "repeated"),
+    [("services.csv", 2), ("locations.csv", 3), ("attributes.csv", 4), ("schedules.csv", 2)],
+)
+def test_bulk_import_names_an_id_repeated_in_a_later_batch(
+    tmp_path: Path, file: str, repeated: int
+) -> None:
+    from bench.national import generate_package
+
+    folder = tmp_path / "national"
+    generate_package(folder, services=40, seed=11)
+    _edit_csv(folder, file, lambda rows: [*rows, rows[repeated - 1]])
+    last = len(read_rows(folder / file))
+    _empty_directory()
+    before = snapshot()
+    with pytest.raises(DataFileError) as caught:
+        import_hsds(folder, batch_size=10, bulk=True)
+    error = caught.value
+    assert (error.file, error.record, error.field) == (file, f"line {last}", "id"), str(error)
+    assert "duplicate id" in error.reason and f"{file} line {repeated}" in error.reason
+    assert snapshot() == before
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+@pytest.mark.django_db
+def test_an_id_repeated_is_found_when_the_filter_of_ids_overflows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past its limit of suspects the filter gives up; then every id read is sorted."""
+    from waypost.hsds.writer import _IdFilter
+
+    monkeypatch.setattr(_IdFilter, "MAX_SUSPECTS", 0)
+    package = package_copy(tmp_path)
+    _edit_csv(package, "services.csv", lambda rows: [*rows, rows[1]])
+    assert_refused(package, "services.csv", "line 3", "id", "duplicate id")

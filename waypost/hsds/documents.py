@@ -6,7 +6,6 @@ so a file of any size is read in constant memory.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -16,7 +15,7 @@ import ijson
 from waypost.datasets.errors import DataFileError
 from waypost.hsds import schema
 from waypost.hsds import tables as t
-from waypost.hsds.values import BadValue, convert
+from waypost.hsds.values import BadValue, HsdsId, convert
 from waypost.hsds.writer import Row, Writer
 
 PAGE_KEYS = {"contents", "total_items", "total_pages", "page_number", "size"}
@@ -100,7 +99,7 @@ class _Reader:
         *,
         strict: bool = False,
         add: bool = True,
-        **links: uuid.UUID | str | None,
+        **links: HsdsId | str | None,
     ) -> Row:
         if not isinstance(obj, dict):
             raise DataFileError(self.file, pointer or "/", None, "must be a JSON object")
@@ -118,7 +117,7 @@ class _Reader:
             self.writer.add(table, row)
         return row
 
-    def service(self, item: Any, pointer: str, organization: uuid.UUID | None) -> None:
+    def service(self, item: Any, pointer: str, organization: HsdsId | None) -> None:
         if not isinstance(item, dict):
             raise DataFileError(self.file, pointer, None, "must be a JSON object (a service)")
         if isinstance(item.get("organization"), dict):
@@ -154,9 +153,9 @@ class _Reader:
         self,
         item: dict[str, Any],
         pointer: str,
-        service: uuid.UUID,
-        sal: uuid.UUID | None,
-        location: uuid.UUID | None,
+        service: HsdsId,
+        sal: HsdsId | None,
+        location: HsdsId | None,
     ) -> None:
         for index, phone in enumerate(_list(item, "phones")):
             row = self.row(
@@ -189,7 +188,7 @@ class _Reader:
                 links["taxonomy_term_id"] = self._term(term, f"{at}/taxonomy_term")
             self.row(t.ATTRIBUTE, attribute, at, **links)
 
-    def _term(self, term: dict[str, Any], pointer: str) -> uuid.UUID:
+    def _term(self, term: dict[str, Any], pointer: str) -> HsdsId:
         row = self.row(t.TAXONOMY_TERM, term, pointer, add=False)
         detail = term.get("taxonomy_detail")
         if isinstance(detail, dict):
@@ -201,8 +200,8 @@ class _Reader:
         return row.id
 
     def _location(
-        self, location: dict[str, Any], pointer: str, organization: uuid.UUID | None
-    ) -> uuid.UUID:
+        self, location: dict[str, Any], pointer: str, organization: HsdsId | None
+    ) -> HsdsId:
         links: dict[str, Any] = {}
         if location.get("organization_id") is None and organization is not None:
             links["organization_id"] = organization

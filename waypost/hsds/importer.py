@@ -36,10 +36,17 @@ class ImportResult:
 
 
 def import_hsds(
-    path: Path, *, progress: bool | None = None, batch_size: int = BATCH_SIZE
+    path: Path,
+    *,
+    progress: bool | None = None,
+    batch_size: int = BATCH_SIZE,
+    bulk: bool | None = None,
 ) -> ImportResult:
     """Import a JSON file, a package folder or its datapackage.json. Raises DataFileError
-    naming the file, line or JSON pointer, and field; then nothing has been written."""
+    naming the file, line or JSON pointer, and field; then nothing has been written.
+
+    `bulk` (default: for files over BULK_BYTES) indexes keywords and the search table once at
+    the end, and lets the writer fill empty tables the fast way (see `Writer`)."""
     path = Path(path)
     if not path.exists():
         raise DataFileError(path.name, str(path), None, "does not exist")
@@ -67,10 +74,14 @@ def import_hsds(
             return advance
 
         # A big import indexes keywords once at the end rather than row by row.
-        indexing = fulltext.bulk_load() if sizes > BULK_BYTES else nullcontext()
-        with transaction.atomic(), indexing, _roomy_cache():
+        if bulk is None:
+            bulk = sizes > BULK_BYTES
+        indexing = fulltext.bulk_load() if bulk else nullcontext()
+        # The keyword index and the search table are rebuilt (leaving `indexing`) while
+        # memory-mapped reads are still off.
+        with transaction.atomic(), _roomy_cache(), indexing:
             ensure_taxonomies()
-            writer = Writer(batch_size)
+            writer = Writer(batch_size, bulk=bulk, size_hint=sizes)
             if tabular:
                 base = 0
                 for table in t.TABLES:
@@ -83,8 +94,9 @@ def import_hsds(
             else:
                 read_json(path, writer, advance_to(0))  # type: ignore[arg-type]
             writer.finish()
+        with _roomy_cache():
+            _refresh_statistics()
         bar.update(sizes - done)
-    _refresh_statistics()
     return ImportResult(writer.counts, writer.notes)
 
 

@@ -34,6 +34,7 @@ from waypost.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from waypost.hsds.tables import SERVICE as SERVICE_TABLE
 
 HSDS_VERSION = "3.1"
 HSDS_PROFILE = "https://openreferral.org/hsds/3.1/"
@@ -269,7 +270,7 @@ def service_list_item(service: Service, *, with_organization: bool = True) -> JS
         "last_modified": _datetime(service.last_modified or service.modified),
     }
     for key in SERVICE_TEXT:
-        _put(out, key, getattr(service, key))
+        _put(out, key, getattr(service, SERVICE_TABLE.stored[key]))
     # HSDS's "assured_date": when the service's details were last confirmed (here, or at
     # the source it was imported from).
     assured = service.fact.last_checked_on or service.assured_date
@@ -280,23 +281,11 @@ def service_list_item(service: Service, *, with_organization: bool = True) -> JS
     return out
 
 
-SERVICE_TEXT = (
-    "alternate_name",
-    "description",
-    "url",
-    "email",
-    "interpretation_services",
-    "application_process",
-    "fees_description",
-    "wait_time",
-    "fees",
-    "accreditations",
-    "eligibility_description",
-    "minimum_age",
-    "maximum_age",
-    "assurer_email",
-    "licenses",
-    "alert",
+# The service's HSDS fields kept as they are, but for those written above.
+SERVICE_TEXT = tuple(
+    column
+    for column in SERVICE_TABLE.stored
+    if column not in ("name", "status", "last_modified", "assured_date")
 )
 
 

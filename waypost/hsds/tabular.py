@@ -9,13 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import operator
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from waypost.datasets.errors import DataFileError
 from waypost.hsds import tables as t
-from waypost.hsds.values import BadValue, convert, is_empty
+from waypost.hsds.values import BadValue, cell_converter
 from waypost.hsds.writer import Row, Writer
 
 DESCRIPTOR = "datapackage.json"
@@ -77,6 +78,9 @@ def read_table(table: t.Table, file: Path, writer: Writer, advance: Callable[[in
                 raise DataFileError(name, "line 1", None, "is empty (a header line is needed)")
             header = [h.strip() for h in header]
             positions = _positions(table, header, name)
+            names = [column for column, _position, _convert in positions]
+            converters = [convert for _column, _position, convert in positions]
+            pick = operator.itemgetter(*[position for _column, position, _convert in positions])
             for cells in reader:
                 line = reader.line_num
                 if not any(cells):
@@ -88,8 +92,14 @@ def read_table(table: t.Table, file: Path, writer: Writer, advance: Callable[[in
                         None,
                         f"has {len(cells)} values where the header has {len(header)}",
                     )
-                writer.add(table, _row(table, name, line, cells, positions))
-                advance(raw.tell())
+                try:
+                    picked = pick(cells) if len(names) > 1 else (pick(cells),)
+                    values = dict(zip(names, map(operator.call, converters, picked), strict=True))
+                except BadValue:
+                    _refuse(name, line, cells, positions)
+                writer.add(table, Row(name, f"line {line}", values))
+                if line & 1023 == 0:
+                    advance(raw.tell())
         except UnicodeDecodeError:
             line, byte = _first_bad_byte(file)
             raise DataFileError(
@@ -101,32 +111,34 @@ def read_table(table: t.Table, file: Path, writer: Writer, advance: Callable[[in
             ) from None
 
 
-def _positions(table: t.Table, header: list[str], name: str) -> list[tuple[Any, int]]:
+def _positions(
+    table: t.Table, header: list[str], name: str
+) -> list[tuple[str, int, Callable[[str], Any]]]:
     if len(set(header)) != len(header):
         repeated = next(h for h in header if header.count(h) > 1)
         raise DataFileError(name, "line 1", repeated, "column appears twice")
     positions = []
     for column in table.columns:
         if column.name in header:
-            positions.append((column, header.index(column.name)))
+            positions.append((column.name, header.index(column.name), cell_converter(column)))
         elif column.required:
             raise DataFileError(name, "line 1", column.name, "column is missing")
     return positions
 
 
-def _row(
-    table: t.Table, name: str, line: int, cells: list[str], positions: list[tuple[Any, int]]
-) -> Row:
-    values: dict[str, Any] = {}
-    for column, position in positions:
-        cell = cells[position]
+def _refuse(
+    name: str,
+    line: int,
+    cells: list[str],
+    positions: list[tuple[str, int, Callable[[str], Any]]],
+) -> NoReturn:
+    """Name the first cell of a refused row that cannot be read, and why."""
+    for column, position, convert in positions:
         try:
-            values[column.name] = (
-                None if is_empty(cell) and not column.required else convert(column, cell)
-            )
+            convert(cells[position])
         except BadValue as exc:
-            raise DataFileError(name, f"line {line}", column.name, str(exc)) from None
-    return Row(name, f"line {line}", values)
+            raise DataFileError(name, f"line {line}", column, str(exc)) from None
+    raise AssertionError("a cell was refused once and then read")
 
 
 def _first_bad_byte(file: Path) -> tuple[int, bytes]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from waypost.directory.models import Taxonomy, TaxonomyTerm
 from waypost.directory.taxonomy import ATTRIBUTE_TAXONOMY, CATEGORY_TAXONOMY
+from waypost.hsds.values import HsdsId, show_id
 
 if TYPE_CHECKING:
     from waypost.hsds.writer import Row
@@ -31,16 +32,18 @@ class TermMap:
                 "pk", flat=True
             )
         )
-        self.taxonomies: dict[uuid.UUID, int] = dict(Taxonomy.objects.values_list("hsds_id", "pk"))
-        self.by_id: dict[uuid.UUID, tuple[int, bool]] = {
-            hsds_id: (pk, taxonomy == self.attribute_taxonomy)
+        self.taxonomies: dict[HsdsId, int] = {
+            hsds_id.hex: pk for hsds_id, pk in Taxonomy.objects.values_list("hsds_id", "pk")
+        }
+        self.by_id: dict[HsdsId, tuple[int, bool]] = {
+            hsds_id.hex: (pk, taxonomy == self.attribute_taxonomy)
             for hsds_id, pk, taxonomy in TaxonomyTerm.objects.values_list(
                 "hsds_id", "pk", "taxonomy_id"
             )
         }
-        self.seen_taxonomies: dict[uuid.UUID, str] = {}
-        self.seen_terms: dict[uuid.UUID, str] = {}
-        self.pending_parents: list[tuple[int, uuid.UUID, Row]] = []
+        self.seen_taxonomies: dict[HsdsId, str] = {}
+        self.seen_terms: dict[HsdsId, str] = {}
+        self.pending_parents: list[tuple[int, HsdsId, Row]] = []
 
     def taxonomy(self, row: Row, *, strict: bool = True) -> int:
         self._once(self.seen_taxonomies, row, strict)
@@ -103,7 +106,7 @@ class TermMap:
         if hsds_id not in self.by_id:
             raise row.error(
                 column,
-                f"names taxonomy term {hsds_id}, which is neither in this import "
+                f"names taxonomy term {show_id(hsds_id)}, which is neither in this import "
                 "nor in the database",
             )
         return self.by_id[hsds_id]
@@ -138,10 +141,10 @@ class TermMap:
             self.taxonomies[taxonomy_id] = created.pk
         return created.pk
 
-    def _once(self, seen: dict[uuid.UUID, str], row: Row, strict: bool) -> None:
+    def _once(self, seen: dict[HsdsId, str], row: Row, strict: bool) -> None:
         where = f"{row.file} {row.record}"
         if strict and row.id in seen and seen[row.id] != "":
-            raise row.error("id", f"duplicate id {row.id} (also at {seen[row.id]})")
+            raise row.error("id", f"duplicate id {show_id(row.id)} (also at {seen[row.id]})")
         if strict:
             seen[row.id] = where
         else:

@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,11 @@ class Column:
 _email = EmailValidator()
 _url = URLValidator(schemes=["http", "https", "ftp", "ftps", "mailto", "tel"])
 _TIME = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_HEX32 = re.compile(r"[0-9a-fA-F]{32}")
+
+# HSDS ids are kept as 32 lowercase hex digits (what SQLite stores): building a uuid.UUID
+# for each of the millions of ids a national import reads cost more than the rest of a row.
+HsdsId = str
 
 
 def is_empty(raw: Any) -> bool:
@@ -62,10 +68,7 @@ def convert(column: Column, raw: Any) -> Any:
             ) from None
         return text
     if kind == "uuid":
-        try:
-            return uuid.UUID(str(raw))
-        except ValueError:
-            raise BadValue(f"{raw!r} is not a UUID") from None
+        return parse_id(raw)
     if kind in ("int", "number"):
         return _number(raw, integer=kind == "int")
     if kind == "date":
@@ -86,6 +89,98 @@ def convert(column: Column, raw: Any) -> Any:
             raise BadValue(f"{raw!r} is not a time (HH:MM or HH:MM:SS)")
         return dt.time(int(match[1]), int(match[2]), int(match[3] or 0))
     raise AssertionError(f"unknown column kind {kind}")
+
+
+def parse_id(raw: Any) -> HsdsId:
+    """A UUID in any form uuid.UUID reads, as 32 lowercase hex digits."""
+    if isinstance(raw, str):
+        plain = raw.replace("-", "")
+        if len(plain) == 32 and _HEX32.fullmatch(plain):
+            return plain.lower()
+    try:
+        return uuid.UUID(str(raw)).hex
+    except ValueError:
+        raise BadValue(f"{raw!r} is not a UUID") from None
+
+
+def show_id(hsds_id: Any) -> str:
+    """An id as people write it (with hyphens), for messages."""
+    try:
+        return str(uuid.UUID(str(hsds_id)))
+    except ValueError:
+        return str(hsds_id)
+
+
+def cell_converter(column: Column) -> Callable[[str], Any]:
+    """The conversion of one CSV cell of this column, chosen once per column: the same
+    values and refusals as `convert`, without deciding the column's kind for every cell."""
+    kind, required, choices = column.kind, column.required, column.choices
+
+    def empty(cell: str) -> bool:
+        return not cell or cell.isspace()
+
+    if kind == "text" and not choices:
+        if required:
+
+            def text(cell: str) -> Any:
+                if empty(cell):
+                    raise BadValue("is required")
+                return cell
+
+            return text
+        return lambda cell: None if empty(cell) else cell
+    if kind == "uuid":
+
+        def hsds_id(cell: str) -> Any:
+            plain = cell.replace("-", "")
+            if len(plain) == 32 and _HEX32.fullmatch(plain):
+                return plain.lower()
+            if empty(cell):
+                if required:
+                    raise BadValue("is required")
+                return None
+            return parse_id(cell)
+
+        return hsds_id
+
+    if kind == "text":  # with choices
+        allowed = frozenset(choices)
+
+        def choice(cell: str) -> Any:
+            if cell in allowed:
+                return cell
+            if not required and empty(cell):
+                return None
+            return convert(column, cell)  # the refusal, in convert's words
+
+        return choice
+    if kind in ("int", "number"):
+        integer = kind == "int"
+
+        def number(cell: str) -> Any:
+            if not required and empty(cell):
+                return None
+            return _number(cell, integer=integer)
+
+        return number
+    # Dates and times repeat (opening hours, a file's one modification time): each distinct
+    # text is read once. The memory is bounded: past MEMO_SIZE texts, new ones are not kept.
+    memo: dict[str, Any] = {}
+
+    def general(cell: str) -> Any:
+        if not required and empty(cell):
+            return None
+        found = memo.get(cell)
+        if found is None:
+            found = convert(column, cell)
+            if len(memo) < MEMO_SIZE and kind in ("date", "datetime", "time"):
+                memo[cell] = found
+        return found
+
+    return general
+
+
+MEMO_SIZE = 4096
 
 
 def _number(raw: Any, *, integer: bool) -> float | int:
