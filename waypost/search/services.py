@@ -715,18 +715,8 @@ LOCATION_SHOWN = (
     "area_description",
     "timezone",
 )
-ADDRESS_SHOWN = (
-    "location_id",
-    "attention",
-    "address_1",
-    "address_2",
-    "city",
-    "region",
-    "state_province",
-    "postal_code",
-    "country",
-    "address_type",
-)
+# An address is shown whole; only its HSDS id is left unread.
+ADDRESS_SHOWN = tuple(f.attname for f in Address._meta.concrete_fields if f.name != "hsds_id")
 
 
 def _load(rows: list[tuple[int, int | None, float | None, int]]) -> list[SearchResult]:
