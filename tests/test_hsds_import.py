@@ -613,6 +613,283 @@ def test_bulk_import_into_empty_tables_writes_what_a_plain_import_writes(tmp_pat
     assert states[True] == states[False]
 
 
+def _tables_state() -> dict[str, Any]:
+    """The rows the import writes that a reader's view may not show, by HSDS ids."""
+    return {
+        "phones": sorted(
+            directory.Phone.objects.values_list(
+                "hsds_id", "service__hsds_id", "number", "type", "language", "fact__label"
+            )
+        ),
+        "schedules": sorted(
+            directory.Schedule.objects.values_list(
+                "hsds_group",
+                "service__hsds_id",
+                "location__hsds_id",
+                "weekday",
+                "opens_at",
+                "closes_at",
+                "valid_from",
+                "notes",
+            ),
+            key=str,
+        ),
+        "addresses": sorted(
+            directory.Address.objects.values_list(
+                "location__hsds_id", "hsds_id", "address_1", "address_type"
+            )
+        ),
+        "at_locations": sorted(
+            directory.ServiceAtLocation.objects.values_list(
+                "hsds_id", "service__hsds_id", "location__hsds_id", "description"
+            )
+        ),
+        "languages": sorted(
+            directory.ServiceLanguage.objects.values_list(
+                "service__hsds_id", "code", "name", "note", "hsds_id"
+            ),
+            key=str,
+        ),
+        "locations": sorted(
+            directory.Location.objects.values_list(
+                "hsds_id", "organization__hsds_id", "location_type", "latitude"
+            ),
+            key=str,
+        ),
+        "facts": sorted(Fact.objects.values_list("label", flat=True)),
+        "terms": sorted(
+            [
+                *directory.Service.categories.through.objects.values_list(
+                    "service__hsds_id", "taxonomyterm__code"
+                ),
+                *directory.Service.attributes.through.objects.values_list(
+                    "service__hsds_id", "taxonomyterm__code"
+                ),
+            ]
+        ),
+    }
+
+
+def _odd_package(folder: Path) -> None:
+    """A generated package with the cases a large import must treat as a small one does:
+    records linked through a service_at_location, references to records that are not there,
+    schedules Waypost does not model, a second address, a repeated pair or code."""
+    from bench.national import generate_package
+
+    generate_package(folder, services=30, seed=5)
+    services = read_rows(folder / "services.csv")
+    locations = read_rows(folder / "locations.csv")
+    at = read_rows(folder / "service_at_location.csv")
+    phones = read_rows(folder / "phones.csv")
+    missing = "0e8e5a5e-4fd3-4a35-8a6b-1c5b1f3f0d11"
+    service, location, link = services[1][0], locations[2][0], at[3][0]
+
+    def add(name: str, *rows: dict[str, str]) -> None:
+        def edit(table: list[list[str]]) -> list[list[str]]:
+            header = table[0]
+            return [*table, *([row.get(c, "") for c in header] for row in rows)]
+
+        _edit_csv(folder, name, edit)
+
+    def new_id(n: int) -> str:
+        return f"7d1c8f7a-1b2c-4d3e-9f40-{n:012x}"
+
+    add(
+        "locations.csv",
+        {
+            "id": new_id(1),
+            "location_type": "virtual",
+            "organization_id": missing,
+            "latitude": "40.1",
+            "longitude": "-75.2",
+        },
+    )
+    add(
+        "addresses.csv",
+        {
+            "id": new_id(2),
+            "location_id": location,
+            "address_1": "1 Postal Way",
+            "city": "X",
+            "state_province": "CT",
+            "country": "US",
+            "address_type": "postal",
+        },
+        {
+            "id": new_id(3),
+            "location_id": at[1][2],
+            "address_1": "2 Later St",
+            "city": "Y",
+            "state_province": "CT",
+            "country": "US",
+            "address_type": "physical",
+        },
+    )
+    add(
+        "service_at_location.csv",
+        {
+            "id": new_id(4),
+            "service_id": at[5][1],
+            "location_id": at[5][2],
+            "description": "the same pair again",
+        },
+    )
+    add(
+        "phones.csv",
+        {
+            "id": new_id(5),
+            "service_at_location_id": link,
+            "number": "555 0101",
+            "type": "textphone",
+        },
+        {"id": new_id(6), "service_id": missing, "number": "555 0102"},
+        {
+            "id": new_id(7),
+            "service_id": missing,
+            "service_at_location_id": link,
+            "number": "555 0103",
+            "type": "fax",
+        },
+        {"id": new_id(8), "location_id": location, "number": "555 0104"},
+    )
+    add(
+        "schedules.csv",
+        {
+            "id": new_id(9),
+            "service_at_location_id": link,
+            "freq": "weekly",
+            "byday": "mo, we",
+            "opens_at": "09:00",
+            "closes_at": "17:00",
+            "notes": "by link",
+        },
+        {
+            "id": new_id(10),
+            "service_id": service,
+            "freq": "MONTHLY",
+            "byday": "MO",
+            "opens_at": "09:00",
+            "closes_at": "17:00",
+        },
+        {"id": new_id(11), "service_id": service, "byday": "SA", "opens_at": "10:00"},
+        {
+            "id": new_id(12),
+            "service_id": service,
+            "location_id": missing,
+            "byday": "SU",
+            "opens_at": "10:00",
+            "closes_at": "12:00",
+            "valid_from": "2026-01-01",
+        },
+        {
+            "id": new_id(13),
+            "location_id": location,
+            "byday": "XX",
+            "opens_at": "10:00",
+            "closes_at": "09:00",
+        },
+    )
+    add(
+        "languages.csv",
+        {"id": new_id(14), "phone_id": phones[1][0], "name": "Spanish", "code": "es"},
+        {"id": new_id(15), "service_id": missing, "name": "French", "code": "fr"},
+        {
+            "id": new_id(16),
+            "service_id": service,
+            "name": "Spanish!",
+            "code": "es",
+            "note": "again",
+        },
+        {"id": new_id(17), "location_id": location, "name": "German", "code": "de"},
+        {"id": new_id(19), "phone_id": phones[1][0], "name": "Vietnamese", "code": "vi"},
+        {"id": new_id(20), "service_id": service, "name": "Zulu", "code": "zu"},
+        {"id": new_id(21), "service_id": service, "name": "isiZulu", "code": "zu", "note": "2"},
+    )
+    add(
+        "attributes.csv",
+        {
+            "id": new_id(18),
+            "link_id": location,
+            "link_entity": "location",
+            "taxonomy_term_id": missing,
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_bulk_import_treats_odd_records_as_a_plain_import_does(tmp_path: Path) -> None:
+    from django.db import transaction
+
+    folder = tmp_path / "odd"
+    _odd_package(folder)
+    _empty_directory()
+    states = {}
+    for bulk in (True, False):
+        with transaction.atomic():
+            result = import_hsds(folder, bulk=bulk)
+            states[bulk] = {
+                **_directory_state(),
+                **_tables_state(),
+                "counts": result.counts,
+                "notes": result.notes,
+            }
+            transaction.set_rollback(True)
+    assert len(states[True]["notes"]) >= 6, states[True]["notes"]
+    assert any(row[3] == "tty" for row in states[True]["phones"])
+    assert any(row[4] == "vi" for row in states[True]["phones"])
+    assert any(row[1:4] == ("zu", "isiZulu", "2") for row in states[True]["languages"])
+    for part in states[True]:
+        assert states[True][part] == states[False][part], part
+
+
+MISSING_ID = "0e8e5a5e-4fd3-4a35-8a6b-1c5b1f3f0d11"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("file", "edit", "field"),
+    [
+        ("services.csv", _set("organization_id", MISSING_ID, 3), "organization_id"),
+        ("services.csv", _set("organization_id", "", 3), "organization_id"),
+        ("services.csv", lambda rows: [*rows, rows[2]], "id"),
+        ("locations.csv", _set("latitude", "", 4), "latitude"),
+        ("locations.csv", _set("longitude", " ", 4), "longitude"),
+        ("addresses.csv", _set("location_id", MISSING_ID, 3), "location_id"),
+        ("service_at_location.csv", _set("service_id", MISSING_ID, 3), "service_id"),
+        ("service_at_location.csv", _set("location_id", MISSING_ID, 3), "location_id"),
+        ("service_at_location.csv", lambda rows: [*rows, rows[1]], "id"),
+        ("phones.csv", lambda rows: [*rows, rows[2]], "id"),
+        ("schedules.csv", _set("byday", "MO,XX", 3), "byday"),
+        ("schedules.csv", _set("closes_at", "07:00", 3), "closes_at"),
+        ("schedules.csv", lambda rows: [*rows, rows[3]], "id"),
+        ("languages.csv", _set("code", "", 3), "code"),
+        ("languages.csv", lambda rows: [*rows, rows[1]], "id"),
+        ("attributes.csv", _set("link_id", MISSING_ID, 3), "link_id"),
+        ("attributes.csv", _set("taxonomy_term_id", MISSING_ID, 3), "taxonomy_term_id"),
+        ("attributes.csv", lambda rows: [*rows, rows[2]], "id"),
+    ],
+)
+def test_bulk_import_refuses_what_a_plain_import_refuses(
+    tmp_path: Path, file: str, edit: Any, field: str
+) -> None:
+    from bench.national import generate_package
+
+    folder = tmp_path / "national"
+    generate_package(folder, services=12, seed=3)
+    _edit_csv(folder, file, edit)
+    _empty_directory()
+    before = snapshot()
+    errors = []
+    for bulk in (True, False):
+        with pytest.raises(DataFileError) as caught:
+            import_hsds(folder, bulk=bulk)
+        error = caught.value
+        errors.append((error.file, error.record, error.field, error.reason))
+        assert snapshot() == before
+    assert errors[0] == errors[1]
+    assert errors[0][:1] == (file,) and errors[0][2] == field, errors[0]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("file", "repeated"),

@@ -15,6 +15,7 @@ from tqdm import tqdm
 from waypost.datasets.errors import DataFileError
 from waypost.directory.taxonomy import ensure_taxonomies
 from waypost.hsds import tables as t
+from waypost.hsds.bulk import Loader
 from waypost.hsds.documents import read_json
 from waypost.hsds.tabular import DESCRIPTOR, package_files, read_table
 from waypost.hsds.writer import BATCH_SIZE, Writer
@@ -83,11 +84,15 @@ def import_hsds(
             ensure_taxonomies()
             writer = Writer(batch_size, bulk=bulk, size_hint=sizes)
             if tabular:
+                loader = Loader(writer) if bulk and Loader.possible(writer) else None
                 base = 0
                 for table in t.TABLES:
                     if table in files:
-                        read_table(table, files[table], writer, advance_to(base))  # type: ignore[arg-type]
-                        writer.flush()
+                        if loader is not None and loader.takes(table):
+                            loader.load(table, files[table], advance_to(base))  # type: ignore[arg-type]
+                        else:
+                            read_table(table, files[table], writer, advance_to(base))  # type: ignore[arg-type]
+                            writer.flush()
                         base += files[table].stat().st_size
                 for name in skipped:
                     writer.notes[f"table {name} (not modelled)"] += 1

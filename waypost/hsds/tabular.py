@@ -9,17 +9,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
 from waypost.datasets.errors import DataFileError
 from waypost.hsds import tables as t
-from waypost.hsds.values import BadValue, cell_converter
+from waypost.hsds.values import BadValue, cell_converter, column_converter
 from waypost.hsds.writer import Row, Writer
 
 DESCRIPTOR = "datapackage.json"
+# Rows converted together (see `values.column_converter`).
+BATCH_ROWS = 5000
 
 
 def package_files(path: Path) -> tuple[dict[t.Table, Path], list[str]]:
@@ -67,7 +69,35 @@ def package_files(path: Path) -> tuple[dict[t.Table, Path], list[str]]:
     return found, skipped
 
 
+@dataclass
+class Batch:
+    """Rows read from one CSV file, by column: `columns[name][i]` is the converted value of
+    that column on line `lines[i]`. Columns the file lacks are not there."""
+
+    file: str
+    lines: list[int]
+    columns: dict[str, list[Any]]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
 def read_table(table: t.Table, file: Path, writer: Writer, advance: Callable[[int], None]) -> None:
+    """Hand every row of the file to the writer, one `Row` at a time."""
+    for batch in read_batches(table, file, advance, writer.batch_size):
+        names = list(batch.columns)
+        rows = zip(*batch.columns.values(), strict=True)
+        for line, values in zip(batch.lines, rows, strict=True):
+            writer.add(
+                table, Row(batch.file, f"line {line}", dict(zip(names, values, strict=True)))
+            )
+
+
+def read_batches(
+    table: t.Table, file: Path, advance: Callable[[int], None], size: int = BATCH_ROWS
+) -> Iterator[Batch]:
+    """The file's rows in batches of `size`, each cell converted (see `values.Column`).
+    Raises DataFileError at the first row that cannot be read, naming line and column."""
     name = file.name
     with file.open("rb") as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
@@ -78,28 +108,30 @@ def read_table(table: t.Table, file: Path, writer: Writer, advance: Callable[[in
                 raise DataFileError(name, "line 1", None, "is empty (a header line is needed)")
             header = [h.strip() for h in header]
             positions = _positions(table, header, name)
-            names = [column for column, _position, _convert in positions]
-            converters = [convert for _column, _position, convert in positions]
-            pick = operator.itemgetter(*[position for _column, position, _convert in positions])
+            converters = [column_converter(table.column(column)) for column, _, _ in positions]
+            width = len(header)
+            lines: list[int] = []
+            rows: list[list[str]] = []
             for cells in reader:
-                line = reader.line_num
-                if not any(cells):
-                    continue
-                if len(cells) != len(header):
+                if len(cells) != width:
+                    if not any(cells):
+                        continue
                     raise DataFileError(
                         name,
-                        f"line {line}",
+                        f"line {reader.line_num}",
                         None,
-                        f"has {len(cells)} values where the header has {len(header)}",
+                        f"has {len(cells)} values where the header has {width}",
                     )
-                try:
-                    picked = pick(cells) if len(names) > 1 else (pick(cells),)
-                    values = dict(zip(names, map(operator.call, converters, picked), strict=True))
-                except BadValue:
-                    _refuse(name, line, cells, positions)
-                writer.add(table, Row(name, f"line {line}", values))
-                if line & 1023 == 0:
+                if not any(cells):
+                    continue
+                lines.append(reader.line_num)
+                rows.append(cells)
+                if len(rows) >= size:
+                    yield _converted(name, lines, rows, positions, converters)
+                    lines, rows = [], []
                     advance(raw.tell())
+            if rows:
+                yield _converted(name, lines, rows, positions, converters)
         except UnicodeDecodeError:
             line, byte = _first_bad_byte(file)
             raise DataFileError(
@@ -109,6 +141,30 @@ def read_table(table: t.Table, file: Path, writer: Writer, advance: Callable[[in
             raise DataFileError(
                 name, f"line {reader.line_num}", None, f"is not well-formed CSV ({exc})"
             ) from None
+
+
+def _converted(
+    name: str,
+    lines: list[int],
+    rows: list[list[str]],
+    positions: list[tuple[str, int, Callable[[str], Any]]],
+    converters: list[Callable[[list[str]], list[Any]]],
+) -> Batch:
+    cells = list(zip(*rows, strict=True))
+    columns: dict[str, list[Any]] = {}
+    try:
+        for (column, position, _convert), convert in zip(positions, converters, strict=True):
+            columns[column] = convert(list(cells[position]))
+    except BadValue:
+        # Which row first has a cell that cannot be read, and which of its cells.
+        for line, row in zip(lines, rows, strict=True):
+            for _column, position, convert_cell in positions:
+                try:
+                    convert_cell(row[position])
+                except BadValue:
+                    _refuse(name, line, row, positions)
+        raise AssertionError("a column was refused and then each of its cells read") from None
+    return Batch(name, lines, columns)
 
 
 def _positions(

@@ -181,6 +181,70 @@ def cell_converter(column: Column) -> Callable[[str], Any]:
 
 
 MEMO_SIZE = 4096
+_HEX32_LINES = re.compile(r"(?:[0-9a-fA-F]{32}\n)*[0-9a-fA-F]{32}")
+
+
+def column_converter(column: Column) -> Callable[[list[str]], list[Any]]:
+    """The conversion of a whole column of CSV cells (one batch of rows): the values
+    `cell_converter` gives cell by cell, with the common cases done in a few calls for the
+    column rather than one per cell. Raises BadValue when some cell is refused; the caller
+    then asks `cell_converter` which one, and why."""
+    kind, choices = column.kind, column.choices
+    cell = cell_converter(column)
+
+    def each(cells: list[str]) -> list[Any]:
+        return list(map(cell, cells))
+
+    def distinct(cells: list[str]) -> list[Any]:
+        # Dates, times, e-mails and URLs repeat within a batch: each text is read once.
+        read = {text: cell(text) for text in set(cells)}
+        return list(map(read.__getitem__, cells))
+
+    if kind == "uuid":
+
+        def ids(cells: list[str]) -> list[Any]:
+            if not any(cells):
+                return each(cells)
+            # One pass over the batch's ids joined: each line must be 32 hex digits once the
+            # hyphens are gone (what `cell_converter` checks of each).
+            plain = "\n".join(cells).replace("-", "")
+            if _HEX32_LINES.fullmatch(plain):
+                found = plain.lower().split("\n")
+                if len(found) == len(cells):
+                    return found
+            return each(cells)
+
+        return ids
+    if kind == "text" and not choices:
+
+        def text(cells: list[str]) -> list[Any]:
+            if not any(cells):
+                return each(cells)
+            if "" in cells or any(map(str.isspace, cells)):
+                return each(cells)
+            return cells
+
+        return text
+    if kind == "text":
+        allowed = frozenset(choices)
+
+        def choice(cells: list[str]) -> list[Any]:
+            return cells if allowed.issuperset(cells) else each(cells)
+
+        return choice
+    if kind == "number":
+
+        def number(cells: list[str]) -> list[Any]:
+            try:
+                values = list(map(float, cells))
+            except ValueError:
+                return each(cells)
+            return values if all(map(math.isfinite, values)) else each(cells)
+
+        return number
+    if kind == "int":
+        return each
+    return distinct
 
 
 def _number(raw: Any, *, integer: bool) -> float | int:

@@ -303,11 +303,11 @@ class Writer:
             kept = by_location.get(pk)
             if kept is not None:
                 self.notes["a location's second address (Waypost keeps one, physical first)"] += 1
-                if kept.values.get("address_type") == "physical":
+                if _keeps_address(kept.values.get("address_type"), row.values.get("address_type")):
                     continue
             by_location[pk] = row
         values = [{"location_id": pk, **_stored(t.ADDRESS, row)} for pk, row in by_location.items()]
-        _upsert(Address, values, conflict=("location_id",))
+        _upsert(Address, values, conflict=("location_id",), only_if=ADDRESS_REPLACED)
         if not self.is_fresh(Location):
             self._place_locations(by_location)
         self.counts["addresses"] += len(by_location)
@@ -550,6 +550,17 @@ def _place_all_locations() -> None:
         )
 
 
+def _keeps_address(kept: str | None, later: str | None) -> bool:
+    """A location keeps one address: a later one replaces it unless it is physical and the
+    later one is not (`ADDRESS_REPLACED` says the same in SQL)."""
+    return kept == "physical" and later != "physical"
+
+
+ADDRESS_REPLACED = (
+    "NOT (directory_address.address_type = 'physical' AND excluded.address_type <> 'physical')"
+)
+
+
 def _stored(table: t.Table, row: Row) -> dict[str, Any]:
     """Model values for the HSDS columns kept as they are (empty text becomes '' in SQL:
     see `_upsert`)."""
@@ -741,11 +752,13 @@ def _upsert(
     *,
     conflict: tuple[str, ...] | None,
     keep: tuple[str, ...] = (),
+    only_if: str = "",
 ) -> None:
     """INSERT … ON CONFLICT DO UPDATE for plain dicts of model values (SQLite and PostgreSQL).
 
     Fields a row leaves out take their default on insert and are left alone on update, as are
-    those in `keep`. Raw SQL because building model instances costs more than the write.
+    those in `keep`; `only_if` (SQL) limits which existing rows are updated. Raw SQL because
+    building model instances costs more than the write.
     """
     if not rows:
         return
@@ -784,6 +797,8 @@ def _upsert(
             and not getattr(f, "auto_now_add", False)
         ]
         action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
+        if only_if and updates:
+            action += f" WHERE {only_if}"
         sql += f" ON CONFLICT ({targets}) {action}"
     with connection.cursor() as cursor:
         cursor.executemany(sql, _parameters(rows, named, calls, fixed))

@@ -1,0 +1,621 @@
+"""A large import into empty tables (SQLite): each CSV file is staged whole, checked, and
+written with a few set statements.
+
+The Writer's way (Python looks up every reference, then builds and sends every row) spent
+more time in Python than SQLite spent writing. Here Python reads and converts the cells a
+column at a time (`tabular.read_batches`); SQLite resolves each row's references while the
+row is staged (a subquery on the parent's unique index), and one INSERT … SELECT per target
+table writes the rows. The rules are the Writer's: the same refusals, notes and counts, which
+tests/test_hsds_import.py checks by importing the same package both ways.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+from waypost.datasets.errors import DataFileError
+from waypost.directory.models import (
+    HSDS_DAYS,
+    Address,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceLanguage,
+)
+from waypost.evidence.models import Fact
+from waypost.hsds import tables as t
+from waypost.hsds.tabular import Batch, read_batches
+from waypost.hsds.values import show_id
+from waypost.hsds.writer import ADDRESS_REPLACED, Writer, _field, _to_db
+
+STAGE = "hsds_stage"
+TERMS = "hsds_stage_terms"
+STAGE_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A stage column holding the primary key a CSV column names, looked up as it is staged."""
+
+    name: str
+    column: str
+    model: type[models.Model]
+    key: str = "hsds_id"
+    value: str = "id"
+
+
+@dataclass(frozen=True)
+class Plan:
+    table: t.Table
+    # The models the table fills: the fast way is taken only when all of them are empty.
+    fills: tuple[type[models.Model], ...]
+    refs: tuple[Ref, ...] = ()
+    # Columns Python works out from a batch (see `_schedule_days`).
+    extra: tuple[str, ...] = ()
+    more: Callable[[Batch], list[list[Any]]] | None = field(default=None)
+
+
+def _schedule_days(batch: Batch) -> list[list[Any]]:
+    """Each schedule's weekdays as bits (None: not weekly days and hours), and the first
+    thing wrong with it, which refuses the import only if the schedule belongs to a service."""
+    columns = batch.columns
+    n = len(batch)
+    freqs = columns.get("freq") or [None] * n
+    bydays = columns.get("byday") or [None] * n
+    opens = columns.get("opens_at") or [None] * n
+    closes = columns.get("closes_at") or [None] * n
+    days: list[int | None] = []
+    fields: list[str | None] = []
+    problems: list[str | None] = []
+    read: dict[str, tuple[int, str | None]] = {}
+    for freq, byday, opening, closing in zip(freqs, bydays, opens, closes, strict=True):
+        if (freq or "WEEKLY").upper() != "WEEKLY" or not byday or not opening or not closing:
+            days.append(None)
+            fields.append(None)
+            problems.append(None)
+            continue
+        found = read.get(byday)
+        if found is None:
+            found = read[byday] = _weekdays(byday)
+        bits, problem = found
+        days.append(bits)
+        if problem is not None:
+            fields.append("byday")
+            problems.append(problem)
+        elif closing <= opening:
+            fields.append("closes_at")
+            problems.append(f"{closing} is not after opens_at {opening}")
+        else:
+            fields.append(None)
+            problems.append(None)
+    return [days, fields, problems]
+
+
+def _weekdays(byday: str) -> tuple[int, str | None]:
+    bits = 0
+    for code in byday.split(","):
+        code = code.strip().upper()
+        if code not in HSDS_DAYS:
+            return 0, f"{code!r} is not a weekday ({', '.join(HSDS_DAYS)})"
+        bits |= 1 << HSDS_DAYS.index(code)
+    return bits, None
+
+
+_SAL = ServiceAtLocation
+PLANS = {
+    plan.table.name: plan
+    for plan in (
+        Plan(t.SERVICE, (Service,), (Ref("_organization", "organization_id", Organization),)),
+        Plan(t.LOCATION, (Location,), (Ref("_organization", "organization_id", Organization),)),
+        Plan(t.ADDRESS, (Address, Location), (Ref("_location", "location_id", Location),)),
+        Plan(
+            t.SERVICE_AT_LOCATION,
+            (ServiceAtLocation,),
+            (Ref("_service", "service_id", Service), Ref("_location", "location_id", Location)),
+        ),
+        Plan(
+            t.PHONE,
+            (Phone,),
+            (
+                Ref("_service", "service_id", Service),
+                Ref("_via_service", "service_at_location_id", _SAL, value="service_id"),
+            ),
+        ),
+        Plan(
+            t.SCHEDULE,
+            (Schedule,),
+            (
+                Ref("_service", "service_id", Service),
+                Ref("_location", "location_id", Location),
+                Ref("_via_service", "service_at_location_id", _SAL, value="service_id"),
+                Ref("_via_location", "service_at_location_id", _SAL, value="location_id"),
+            ),
+            ("_days", "_problem_field", "_problem"),
+            _schedule_days,
+        ),
+        Plan(
+            t.LANGUAGE,
+            (ServiceLanguage,),
+            (Ref("_service", "service_id", Service), Ref("_phone", "phone_id", Phone)),
+        ),
+        Plan(
+            t.ATTRIBUTE,
+            (Service.categories.through, Service.attributes.through),
+            (Ref("_service", "link_id", Service),),
+        ),
+    )
+}
+
+
+class Loader:
+    """Loads the tables of `PLANS` the writer found empty; the writer keeps the counts,
+    notes, terms and set-aside indexes, and writes every other table itself."""
+
+    def __init__(self, writer: Writer) -> None:
+        self.writer = writer
+        self.raw: sqlite3.Connection = connection.connection
+
+    @staticmethod
+    def possible(writer: Writer) -> bool:
+        return connection.vendor == "sqlite" and bool(writer.fresh)
+
+    def takes(self, table: t.Table) -> bool:
+        plan = PLANS.get(table.name)
+        return plan is not None and all(self.writer.is_fresh(m) for m in plan.fills)
+
+    def load(self, table: t.Table, file: Path, advance: Callable[[int], None]) -> None:
+        plan = PLANS[table.name]
+        try:
+            self._stage(plan, file, advance)
+            getattr(self, f"_write_{table.name}")(file.name)
+        finally:
+            self.raw.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
+
+    # Staging ------------------------------------------------------------------------------
+
+    def _stage(self, plan: Plan, file: Path, advance: Callable[[int], None]) -> None:
+        table = plan.table
+        names = [c.name for c in table.columns]
+        columns = ["line INTEGER PRIMARY KEY", *(_q(n) for n in names), *plan.extra]
+        columns += [ref.name for ref in plan.refs]
+        self.raw.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
+        self.raw.execute(f"CREATE TEMP TABLE {STAGE} ({', '.join(columns)})")
+        given = len(names) + len(plan.extra) + 1
+        marks = [f"?{i}" for i in range(1, given + 1)]
+        for ref in plan.refs:
+            # The parameter of the CSV column (line comes first).
+            number = names.index(ref.column) + 2
+            marks.append(
+                f"(SELECT {_q(ref.value)} FROM {_q(ref.model._meta.db_table)} "
+                f"WHERE {_q(ref.key)} = ?{number})"
+            )
+        sql = f"INSERT INTO temp.{STAGE} VALUES ({', '.join(marks)})"
+        adapt = {c.name: _db_value(c.kind) for c in table.columns}
+        for batch in read_batches(table, file, advance, STAGE_ROWS):
+            n = len(batch)
+            values: list[list[Any]] = [batch.lines]
+            for name in names:
+                found = batch.columns.get(name)
+                if found is None:
+                    values.append([None] * n)
+                else:
+                    convert = adapt[name]
+                    values.append(found if convert is None else convert(found))
+            if plan.more is not None:
+                values += plan.more(batch)
+            self.raw.executemany(sql, zip(*values, strict=True))
+
+    def _first(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self.raw.execute(sql, params).fetchone()
+        return row
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self._first(sql, params)
+        assert row is not None
+        return row[0]
+
+    # Checks -------------------------------------------------------------------------------
+
+    def _refuse_unresolved(
+        self, file: str, column: str, ref: str, model: type[models.Model], where: str = "1"
+    ) -> None:
+        """A required reference: empty, or naming a record that is not there, stops the
+        import at the first such row."""
+        found = self._first(
+            f"SELECT line, {_q(column)} FROM temp.{STAGE} WHERE {ref} IS NULL AND ({where}) "
+            "ORDER BY line LIMIT 1"
+        )
+        if found is None:
+            return
+        line, value = found
+        if value is None:
+            raise DataFileError(file, f"line {line}", column, "is required")
+        raise DataFileError(
+            file,
+            f"line {line}",
+            column,
+            f"names {model._meta.verbose_name} {show_id(value)}, which is neither in this "
+            "import nor in the database",
+        )
+
+    def _refuse_repeats(self, file: str) -> None:
+        """An id read twice in one file stops the import at its second line."""
+        try:
+            self.raw.execute(f"CREATE UNIQUE INDEX temp.{STAGE}_id ON {STAGE} (id)")
+        except sqlite3.IntegrityError:
+            pass
+        else:
+            return
+        self.raw.execute(f"CREATE INDEX temp.{STAGE}_id_line ON {STAGE} (id, line)")
+        second, first, hsds_id = self._one_row(
+            f"SELECT b.line, a.line, b.id FROM temp.{STAGE} b JOIN temp.{STAGE} a "
+            "ON a.id = b.id AND a.line < b.line ORDER BY b.line LIMIT 1"
+        )
+        raise DataFileError(
+            file,
+            f"line {second}",
+            "id",
+            f"duplicate id {show_id(hsds_id)} (also at {file} line {first})",
+        )
+
+    def _one_row(self, sql: str) -> tuple[Any, ...]:
+        row = self._first(sql)
+        assert row is not None
+        return row
+
+    def _note_dangling(self, refs: Sequence[tuple[str, str]], where: str = "1") -> None:
+        """Optional references naming a record that is not there: left empty, and noted."""
+        if not refs:
+            return
+        counts = ", ".join(f"count({_q(column)}) - count({ref})" for column, ref in refs)
+        found = self._first(f"SELECT {counts} FROM temp.{STAGE} WHERE {where}")
+        assert found is not None
+        for (column, _ref), missing in zip(refs, found, strict=True):
+            if missing:
+                self.writer.notes[f"{column} naming a record that is not there (left empty)"] += (
+                    missing
+                )
+
+    def _note(self, note: str, where: str) -> int:
+        count: int = self._one(f"SELECT count(*) FROM temp.{STAGE} WHERE {where}")
+        if count:
+            self.writer.notes[note] += count
+        return count
+
+    def _count(self, where: str = "1") -> int:
+        count: int = self._one(f"SELECT count(*) FROM temp.{STAGE} WHERE {where}")
+        return count
+
+    # Writing ------------------------------------------------------------------------------
+
+    def _insert(
+        self,
+        model: type[models.Model],
+        given: dict[str, str],
+        source: str,
+        *,
+        conflict: str = "",
+        params: Sequence[Any] = (),
+    ) -> None:
+        """INSERT … SELECT: `given` maps model fields to SQL over the stage; other fields take
+        their defaults (auto_now fields the time of the import), as `writer._upsert` does."""
+        now = timezone.now()
+        columns, exprs, values = [], [], []
+        for f in model._meta.concrete_fields:
+            if f.primary_key:
+                continue
+            columns.append(_q(f.column))
+            if f.attname in given:
+                expr = given[f.attname]
+                if isinstance(f, models.CharField | models.TextField) and not f.null:
+                    expr = f"coalesce({expr}, '')"
+                exprs.append(expr)
+                continue
+            stamped = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+            if not stamped and f.has_default() and callable(f.default):
+                raise AssertionError(f"{model.__name__}.{f.name} differs per row: give it")
+            exprs.append("?")
+            values.append(_to_db(f)(now if stamped else f.get_default()))
+        self.raw.execute(
+            f"INSERT INTO {_q(model._meta.db_table)} ({', '.join(columns)}) "
+            f"SELECT {', '.join(exprs)} {source} {conflict}",
+            [*values, *params],
+        )
+
+    def _facts(self, label: str, where: str) -> int:
+        """One unchecked fact per staged row (`label` is SQL); the id of row `line` is then
+        the result plus its line."""
+        table = _q(Fact._meta.db_table)
+        base = self._one(
+            f"SELECT max(coalesce((SELECT max(id) FROM {table}), 0), "
+            f"coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0))",
+            [Fact._meta.db_table],
+        )
+        self.raw.execute(
+            f"INSERT INTO {table} (id, label, note, last_checked_on, last_outcome, "
+            f"open_disputes) SELECT ? + line, substr({label}, 1, 300), '', NULL, '', 0 "
+            f"FROM temp.{STAGE} WHERE {where} ORDER BY line",
+            [base],
+        )
+        return int(base)
+
+    def _stored(self, table: t.Table, alias: str = "") -> dict[str, str]:
+        return {attname: f"{alias}{_q(column)}" for column, attname, _ in table.storage}
+
+    def _write_service(self, file: str) -> None:
+        self._refuse_unresolved(file, "organization_id", "_organization", Organization)
+        self._refuse_repeats(file)
+        base = self._facts("'Service: ' || name", "1")
+        self._insert(
+            Service,
+            {
+                "hsds_id": "id",
+                **self._stored(t.SERVICE),
+                "organization_id": "_organization",
+                "fact_id": f"{base} + line",
+            },
+            f"FROM temp.{STAGE} ORDER BY line",
+        )
+        self.writer.counts["services"] += self._count()
+
+    def _write_location(self, file: str) -> None:
+        found = self._first(
+            f"SELECT line, latitude IS NULL FROM temp.{STAGE} "
+            "WHERE latitude IS NULL OR longitude IS NULL ORDER BY line LIMIT 1"
+        )
+        if found is not None:
+            raise DataFileError(
+                file,
+                f"line {found[0]}",
+                "latitude" if found[1] else "longitude",
+                "is required here: Waypost places every location on the map",
+            )
+        self._refuse_repeats(file)
+        self._note_dangling([("organization_id", "_organization")])
+        self._insert(
+            Location,
+            {
+                "hsds_id": "id",
+                **self._stored(t.LOCATION),
+                "organization_id": "_organization",
+                "location_type": "coalesce(location_type, 'physical')",
+            },
+            f"FROM temp.{STAGE} ORDER BY line",
+        )
+        self.writer.counts["locations"] += self._count()
+
+    def _write_address(self, file: str) -> None:
+        self._refuse_unresolved(file, "location_id", "_location", Location)
+        self._refuse_repeats(file)
+        stored = self._stored(t.ADDRESS)
+        columns = [_q(_field(Address, a).column) for a in stored]
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
+        # A location keeps one address (see `writer._keeps_address`).
+        self._insert(
+            Address,
+            {"location_id": "_location", **stored},
+            f"FROM temp.{STAGE} WHERE true ORDER BY line",
+            conflict=f"ON CONFLICT (location_id) DO UPDATE SET {updates} WHERE {ADDRESS_REPLACED}",
+        )
+        rows = self._count()
+        kept = self._one(f"SELECT count(DISTINCT _location) FROM temp.{STAGE}")
+        if rows > kept:
+            self.writer.notes[
+                "a location's second address (Waypost keeps one, physical first)"
+            ] += rows - kept
+        self.writer.counts["addresses"] += kept
+
+    def _write_service_at_location(self, file: str) -> None:
+        found = self._first(
+            f"SELECT line FROM temp.{STAGE} WHERE _service IS NULL OR _location IS NULL "
+            "ORDER BY line LIMIT 1"
+        )
+        if found is not None:
+            where = f"line = {int(found[0])}"
+            self._refuse_unresolved(file, "service_id", "_service", Service, where)
+            self._refuse_unresolved(file, "location_id", "_location", Location, where)
+        self._refuse_repeats(file)
+        self._insert(
+            ServiceAtLocation,
+            {
+                "hsds_id": "id",
+                "service_id": "_service",
+                "location_id": "_location",
+                "description": "description",
+            },
+            f"FROM temp.{STAGE} WHERE true ORDER BY line",
+            conflict="ON CONFLICT (service_id, location_id) DO UPDATE SET "
+            "hsds_id = excluded.hsds_id, description = excluded.description",
+        )
+        self.writer.counts["services at locations"] += self._count()
+
+    def _linked(self, what: str) -> str:
+        """Rows that belong to a service, directly or through a service_at_location; the
+        others are noted and left out. SQL for each row's service."""
+        self._note_dangling([("service_id", "_service")])
+        self._note(
+            f"{what} not linked to a service (not modelled)",
+            "_service IS NULL AND _via_service IS NULL",
+        )
+        return "coalesce(_service, _via_service)"
+
+    def _write_phone(self, file: str) -> None:
+        self._refuse_repeats(file)
+        owner = self._linked("phones")
+        linked = f"{owner} IS NOT NULL"
+        base = self._facts("'Phone: ' || number", linked)
+        self._insert(
+            Phone,
+            {
+                "hsds_id": "id",
+                **self._stored(t.PHONE),
+                "service_id": owner,
+                "fact_id": f"{base} + line",
+                "type": "CASE WHEN type IS NULL THEN 'voice' "
+                "WHEN type = 'textphone' THEN 'tty' ELSE type END",
+                "language": "''",
+            },
+            f"FROM temp.{STAGE} WHERE {linked} ORDER BY line",
+        )
+        self.writer.counts["phones"] += self._count(linked)
+
+    def _write_schedule(self, file: str) -> None:
+        self._refuse_repeats(file)
+        owner = self._linked("schedules")
+        linked = f"{owner} IS NOT NULL"
+        found = self._first(
+            f"SELECT line, _problem_field, _problem FROM temp.{STAGE} "
+            f"WHERE _problem IS NOT NULL AND {linked} ORDER BY line LIMIT 1"
+        )
+        if found is not None:
+            raise DataFileError(file, f"line {found[0]}", found[1], found[2])
+        self._note_dangling([("location_id", "_location")], linked)
+        self._note(
+            "schedules other than weekly days and hours (not modelled)",
+            f"{linked} AND _days IS NULL",
+        )
+        kept = f"{linked} AND _days IS NOT NULL"
+        # Each weekday its own row, under an id that rises as rows are written (`_day_ids`).
+        self._insert(
+            Schedule,
+            {
+                "hsds_id": f"'{day_id_prefix()}' || printf('%015x', line * 8 + day)",
+                "hsds_group": "id",
+                **self._stored(t.SCHEDULE),
+                "service_id": owner,
+                "location_id": "coalesce(_location, _via_location)",
+                "weekday": "day",
+                "opens_at": "opens_at",
+                "closes_at": "closes_at",
+            },
+            f"FROM temp.{STAGE} JOIN ({_WEEK}) AS week ON (_days >> day) & 1 "
+            f"WHERE {kept} ORDER BY line, day",
+        )
+        self.writer.counts["schedules"] += self._count(kept)
+
+    def _write_language(self, file: str) -> None:
+        self._refuse_repeats(file)
+        self._note_dangling([("service_id", "_service"), ("phone_id", "_phone")])
+        phone = _q(Phone._meta.db_table)
+        if self._count("_phone IS NOT NULL AND code IS NOT NULL"):
+            # A phone's language: the code of the last row naming it.
+            self.raw.execute(
+                f"UPDATE {phone} SET language = (SELECT substr(code, 1, 12) FROM temp.{STAGE} "
+                f"WHERE _phone = {phone}.id AND code IS NOT NULL ORDER BY line DESC LIMIT 1) "
+                f"WHERE id IN (SELECT _phone FROM temp.{STAGE} WHERE code IS NOT NULL)"
+            )
+        services = "_service IS NOT NULL"
+        self._note(
+            "languages of locations or phones only (not modelled)",
+            "_service IS NULL AND NOT (_phone IS NOT NULL AND service_id IS NULL)",
+        )
+        found = self._first(
+            f"SELECT line FROM temp.{STAGE} WHERE {services} AND code IS NULL ORDER BY line LIMIT 1"
+        )
+        if found is not None:
+            raise DataFileError(
+                file,
+                f"line {found[0]}",
+                "code",
+                "is required here: Waypost filters services by code",
+            )
+        self._insert(
+            ServiceLanguage,
+            {"service_id": "_service", **self._stored(t.LANGUAGE)},
+            f"FROM temp.{STAGE} WHERE {services} ORDER BY line",
+            conflict="ON CONFLICT (service_id, code) DO UPDATE SET "
+            "hsds_id = excluded.hsds_id, name = excluded.name, note = excluded.note",
+        )
+        self.writer.counts["languages"] += self._count(services)
+
+    def _write_attribute(self, file: str) -> None:
+        self._refuse_repeats(file)
+        linked = "link_entity = 'service'"
+        self._note("attributes of records other than services (not modelled)", f"NOT ({linked})")
+        self._refuse_unresolved(file, "link_id", "_service", Service, linked)
+        self.raw.execute(f"DROP TABLE IF EXISTS temp.{TERMS}")
+        self.raw.execute(
+            f"CREATE TEMP TABLE {TERMS} "
+            "(hsds_id TEXT PRIMARY KEY, pk INTEGER, is_attribute INTEGER)"
+        )
+        self.raw.executemany(
+            f"INSERT INTO temp.{TERMS} VALUES (?, ?, ?)",
+            [
+                (hsds_id, pk, int(is_attribute))
+                for hsds_id, (pk, is_attribute) in self.writer.terms.by_id.items()
+            ],
+        )
+        found = self._first(
+            f"SELECT line, taxonomy_term_id FROM temp.{STAGE} "
+            f"WHERE {linked} AND taxonomy_term_id NOT IN (SELECT hsds_id FROM temp.{TERMS}) "
+            "ORDER BY line LIMIT 1"
+        )
+        if found is not None:
+            raise DataFileError(
+                file,
+                f"line {found[0]}",
+                "taxonomy_term_id",
+                f"names taxonomy term {show_id(found[1])}, which is neither in this import "
+                "nor in the database",
+            )
+        for through, is_attribute in (
+            (Service.categories.through, 0),
+            (Service.attributes.through, 1),
+        ):
+            self._insert(
+                through,
+                {"service_id": "_service", "taxonomyterm_id": "term.pk"},
+                f"FROM temp.{STAGE} JOIN temp.{TERMS} AS term "
+                f"ON term.hsds_id = taxonomy_term_id AND term.is_attribute = {is_attribute} "
+                f"WHERE {linked} ORDER BY line",
+                conflict="ON CONFLICT (service_id, taxonomyterm_id) DO NOTHING",
+            )
+        self.raw.execute(f"DROP TABLE IF EXISTS temp.{TERMS}")
+        self.writer.counts["attributes"] += self._count(linked)
+
+
+_WEEK = " UNION ALL ".join(f"SELECT {day} AS day" for day in range(len(HSDS_DAYS)))
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _db_value(kind: str) -> Callable[[list[Any]], list[Any]] | None:
+    """How a column's converted values are stored (SQLite keeps dates and times as text)."""
+    ops = connection.ops
+    adapt: Callable[[Any], Any]
+    if kind == "date":
+        adapt = ops.adapt_datefield_value
+    elif kind == "datetime":
+        adapt = ops.adapt_datetimefield_value
+    elif kind == "time":
+        adapt = ops.adapt_timefield_value
+    else:
+        return None
+
+    def stored(values: list[Any]) -> list[Any]:
+        found = {v: (None if v is None else adapt(v)) for v in set(values)}
+        return list(map(found.__getitem__, values))
+
+    return stored
+
+
+def day_id_prefix() -> str:
+    """The first 17 hex digits of the ids of a schedule's weekday rows, laid out as UUID
+    version 7 like `writer._rising_ids`: the time, a random part, and the variant; the
+    15 digits after it count up."""
+    millis = time.time_ns() // 1_000_000
+    return f"{millis:012x}7{secrets.randbits(12):03x}8"
