@@ -816,8 +816,22 @@ def _odd_package(folder: Path) -> None:
     )
 
 
+@pytest.fixture(params=["one process", "reading process"])
+def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A bulk import of any size in both ways: files read by the importing process, or by a
+    second one (what packages over `SEPARATE_BYTES` get)."""
+    from waypost.hsds import importer
+
+    monkeypatch.setattr(
+        importer, "SEPARATE_BYTES", 0 if request.param == "reading process" else 1 << 40
+    )
+    return str(request.param)
+
+
 @pytest.mark.django_db
-def test_bulk_import_treats_odd_records_as_a_plain_import_does(tmp_path: Path) -> None:
+def test_bulk_import_treats_odd_records_as_a_plain_import_does(
+    tmp_path: Path, reading: str
+) -> None:
     from django.db import transaction
 
     folder = tmp_path / "odd"
@@ -870,7 +884,7 @@ MISSING_ID = "0e8e5a5e-4fd3-4a35-8a6b-1c5b1f3f0d11"
     ],
 )
 def test_bulk_import_refuses_what_a_plain_import_refuses(
-    tmp_path: Path, file: str, edit: Any, field: str
+    tmp_path: Path, file: str, edit: Any, field: str, reading: str
 ) -> None:
     from bench.national import generate_package
 
@@ -896,7 +910,7 @@ def test_bulk_import_refuses_what_a_plain_import_refuses(
     [("services.csv", 2), ("locations.csv", 3), ("attributes.csv", 4), ("schedules.csv", 2)],
 )
 def test_bulk_import_names_an_id_repeated_in_a_later_batch(
-    tmp_path: Path, file: str, repeated: int
+    tmp_path: Path, file: str, repeated: int, reading: str
 ) -> None:
     from bench.national import generate_package
 

@@ -11,10 +11,12 @@ tests/test_hsds_import.py checks by importing the same package both ways.
 
 from __future__ import annotations
 
+import multiprocessing
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+import traceback
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,11 +40,12 @@ from waypost.evidence.models import Fact
 from waypost.hsds import tables as t
 from waypost.hsds.tabular import Batch, read_batches
 from waypost.hsds.values import show_id
-from waypost.hsds.writer import ADDRESS_REPLACED, Writer, _field, _to_db
+from waypost.hsds.writer import ADDRESS_REPLACED, Writer, _field, _IdFilter, _to_db
 
 STAGE = "hsds_stage"
 TERMS = "hsds_stage_terms"
-STAGE_ROWS = 20_000
+SUSPECTS = "hsds_stage_suspects"
+STAGE_ROWS = 5_000
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,19 @@ class Loader:
     def __init__(self, writer: Writer) -> None:
         self.writer = writer
         self.raw: sqlite3.Connection = connection.connection
+        self.reader: Reader | None = None
+
+    def read_ahead(self, files: list[tuple[t.Table, Path]]) -> None:
+        """Read and convert these files (those `takes`) in a second process, in this order,
+        while this one writes."""
+        jobs = [(table, file) for table, file in files if self.takes(table)]
+        if jobs:
+            self.reader = Reader(jobs)
+
+    def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
 
     @staticmethod
     def possible(writer: Writer) -> bool:
@@ -182,6 +198,7 @@ class Loader:
             getattr(self, f"_write_{table.name}")(file.name)
         finally:
             self.raw.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
+            self.raw.execute(f"DROP TABLE IF EXISTS temp.{SUSPECTS}_rows")
 
     # Staging ------------------------------------------------------------------------------
 
@@ -192,30 +209,32 @@ class Loader:
         columns += [ref.name for ref in plan.refs]
         self.raw.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
         self.raw.execute(f"CREATE TEMP TABLE {STAGE} ({', '.join(columns)})")
-        given = len(names) + len(plan.extra) + 1
-        marks = [f"?{i}" for i in range(1, given + 1)]
-        for ref in plan.refs:
-            # The parameter of the CSV column (line comes first).
-            number = names.index(ref.column) + 2
-            marks.append(
-                f"(SELECT {_q(ref.value)} FROM {_q(ref.model._meta.db_table)} "
-                f"WHERE {_q(ref.key)} = ?{number})"
-            )
-        sql = f"INSERT INTO temp.{STAGE} VALUES ({', '.join(marks)})"
-        adapt = {c.name: _db_value(c.kind) for c in table.columns}
-        for batch in read_batches(table, file, advance, STAGE_ROWS):
-            n = len(batch)
-            values: list[list[Any]] = [batch.lines]
-            for name in names:
-                found = batch.columns.get(name)
-                if found is None:
-                    values.append([None] * n)
-                else:
-                    convert = adapt[name]
-                    values.append(found if convert is None else convert(found))
-            if plan.more is not None:
-                values += plan.more(batch)
+        if self.reader is not None:
+            batches = self.reader.batches(table.name, advance)
+        else:
+            batches = staged_values(plan, file, advance)
+        statements: dict[tuple[str, ...], tuple[str, list[int]]] = {}
+        for given, values in batches:
+            found = statements.get(given)
+            if found is None:
+                found = statements[given] = self._staging(plan, list(given))
+            sql, looked_up = found
+            # Each reference is looked up from its column's value, given once more.
+            values += [values[i] for i in looked_up]
             self.raw.executemany(sql, zip(*values, strict=True))
+
+    def _staging(self, plan: Plan, given: list[str]) -> tuple[str, list[int]]:
+        """The INSERT of a staged row whose file has the columns `given`, and the positions
+        of the values its references are looked up by."""
+        refs = [ref for ref in plan.refs if ref.column in given]
+        columns = ["line", *(_q(n) for n in given), *plan.extra, *(ref.name for ref in refs)]
+        marks = ["?"] * (1 + len(given) + len(plan.extra))
+        marks += [
+            f"(SELECT {_q(ref.value)} FROM {_q(ref.model._meta.db_table)} WHERE {_q(ref.key)} = ?)"
+            for ref in refs
+        ]
+        sql = f"INSERT INTO temp.{STAGE} ({', '.join(columns)}) VALUES ({', '.join(marks)})"
+        return sql, [given.index(ref.column) + 1 for ref in refs]
 
     def _first(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         row: tuple[Any, ...] | None = self.raw.execute(sql, params).fetchone()
@@ -251,16 +270,34 @@ class Loader:
         )
 
     def _refuse_repeats(self, file: str) -> None:
-        """An id read twice in one file stops the import at its second line."""
+        """An id read twice in one file stops the import at its second line. The reading
+        process names the few ids it may have read twice (`writer._IdFilter`); only their
+        rows are then compared. Otherwise every id is."""
+        suspects = self.reader.suspects if self.reader is not None else None
+        rows = f"temp.{STAGE}"
+        if suspects is not None:
+            if not suspects:
+                return
+            self.raw.execute(f"DROP TABLE IF EXISTS temp.{SUSPECTS}")
+            self.raw.execute(f"CREATE TEMP TABLE {SUSPECTS} (id TEXT PRIMARY KEY)")
+            self.raw.executemany(f"INSERT INTO temp.{SUSPECTS} VALUES (?)", suspects)
+            self.raw.execute(
+                f"CREATE TEMP TABLE {SUSPECTS}_rows AS SELECT line, id FROM temp.{STAGE} "
+                f"WHERE id IN (SELECT id FROM temp.{SUSPECTS})"
+            )
+            rows = f"temp.{SUSPECTS}_rows"
         try:
-            self.raw.execute(f"CREATE UNIQUE INDEX temp.{STAGE}_id ON {STAGE} (id)")
+            self.raw.execute(f"CREATE UNIQUE INDEX {rows}_id ON {rows.split('.')[1]} (id)")
         except sqlite3.IntegrityError:
             pass
         else:
             return
-        self.raw.execute(f"CREATE INDEX temp.{STAGE}_id_line ON {STAGE} (id, line)")
+        finally:
+            if suspects is not None:
+                self.raw.execute(f"DROP TABLE IF EXISTS temp.{SUSPECTS}")
+        self.raw.execute(f"CREATE INDEX {rows}_id_line ON {rows.split('.')[1]} (id, line)")
         second, first, hsds_id = self._one_row(
-            f"SELECT b.line, a.line, b.id FROM temp.{STAGE} b JOIN temp.{STAGE} a "
+            f"SELECT b.line, a.line, b.id FROM {rows} b JOIN {rows} a "
             "ON a.id = b.id AND a.line < b.line ORDER BY b.line LIMIT 1"
         )
         raise DataFileError(
@@ -584,6 +621,98 @@ class Loader:
             )
         self.raw.execute(f"DROP TABLE IF EXISTS temp.{TERMS}")
         self.writer.counts["attributes"] += self._count(linked)
+
+
+def staged_values(
+    plan: Plan, file: Path, advance: Callable[[int], None]
+) -> Iterator[tuple[tuple[str, ...], list[list[Any]]]]:
+    """The file's rows as they are staged, a batch at a time: the names of the columns the
+    file has, and the values by column (line numbers first, then those columns as stored,
+    then the plan's `extra` columns)."""
+    table = plan.table
+    adapt = {c.name: _db_value(c.kind) for c in table.columns}
+    for batch in read_batches(table, file, advance, STAGE_ROWS):
+        given = tuple(c.name for c in table.columns if c.name in batch.columns)
+        values: list[list[Any]] = [batch.lines]
+        for name in given:
+            convert = adapt[name]
+            found = batch.columns[name]
+            values.append(found if convert is None else convert(found))
+        if plan.more is not None:
+            values += plan.more(batch)
+        yield given, values
+
+
+class Reader:
+    """A second process that reads and converts the CSV files while this one writes (the
+    reading is Python's work, the writing mostly SQLite's: on two cores they overlap). It
+    reads ahead at most what the pipe between them holds."""
+
+    def __init__(self, jobs: list[tuple[t.Table, Path]]) -> None:
+        # Forked: the process starts with Django set up and the package's plans at hand. It
+        # never touches the database connection it inherits (nor closes it: it ends with
+        # os._exit, as forked multiprocessing children do).
+        context = multiprocessing.get_context("fork")
+        self.pipe, sender = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_read_tables,
+            args=([(table.name, str(file)) for table, file in jobs], sender),
+            daemon=True,
+        )
+        self.process.start()
+        sender.close()
+        # The ids of the last table read that may have come twice (None: any of them).
+        self.suspects: list[tuple[str]] | None = None
+
+    def batches(
+        self, table: str, advance: Callable[[int], None]
+    ) -> Iterator[tuple[tuple[str, ...], list[list[Any]]]]:
+        while True:
+            try:
+                message = self.pipe.recv()
+            except EOFError:
+                raise RuntimeError("the process reading the package stopped") from None
+            kind = message[0]
+            if kind == "batch":
+                yield message[1], message[2]
+            elif kind == "read":
+                advance(message[1])
+            elif kind == "done":
+                assert message[1] == table, (message[1], table)
+                self.suspects = message[2]
+                return
+            elif kind == "refused":
+                raise DataFileError(*message[1:])
+            else:
+                raise RuntimeError(f"reading the package failed:\n{message[1]}")
+
+    def close(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.pipe.close()
+
+
+def _read_tables(jobs: list[tuple[str, str]], pipe: Any) -> None:
+    """The reading process: each table's batches, then "done"; a file that cannot be read
+    ends it with the refusal, which the writing process raises when it gets there."""
+    try:
+        for name, path in jobs:
+            file = Path(path)
+            ids = _IdFilter(file.stat().st_size)
+            for given, values in staged_values(
+                PLANS[name], file, lambda position: pipe.send(("read", position))
+            ):
+                ids.add(0, values[given.index("id") + 1])
+                pipe.send(("batch", given, values))
+            suspects = ids.suspects
+            pipe.send(("done", name, None if suspects is None else [(i,) for _, i in suspects]))
+    except DataFileError as exc:
+        pipe.send(("refused", exc.file, exc.record, exc.field, exc.reason))
+    except Exception:
+        pipe.send(("failed", traceback.format_exc()))
+    finally:
+        pipe.close()
 
 
 _WEEK = " UNION ALL ".join(f"SELECT {day} AS day" for day in range(len(HSDS_DAYS)))

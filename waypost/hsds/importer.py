@@ -22,6 +22,8 @@ from waypost.hsds.writer import BATCH_SIZE, Writer
 from waypost.search import fulltext
 
 BULK_BYTES = 4 << 20
+# A bulk import this large reads its files in a second process (see `bulk.Reader`).
+SEPARATE_BYTES = 16 << 20
 
 
 @dataclass(frozen=True)
@@ -85,15 +87,23 @@ def import_hsds(
             writer = Writer(batch_size, bulk=bulk, size_hint=sizes)
             if tabular:
                 loader = Loader(writer) if bulk and Loader.possible(writer) else None
-                base = 0
-                for table in t.TABLES:
-                    if table in files:
-                        if loader is not None and loader.takes(table):
-                            loader.load(table, files[table], advance_to(base))  # type: ignore[arg-type]
-                        else:
-                            read_table(table, files[table], writer, advance_to(base))  # type: ignore[arg-type]
-                            writer.flush()
-                        base += files[table].stat().st_size
+                try:
+                    if loader is not None and sizes > SEPARATE_BYTES:
+                        loader.read_ahead(
+                            [(table, files[table]) for table in t.TABLES if table in files]
+                        )
+                    base = 0
+                    for table in t.TABLES:
+                        if table in files:
+                            if loader is not None and loader.takes(table):
+                                loader.load(table, files[table], advance_to(base))  # type: ignore[arg-type]
+                            else:
+                                read_table(table, files[table], writer, advance_to(base))  # type: ignore[arg-type]
+                                writer.flush()
+                            base += files[table].stat().st_size
+                finally:
+                    if loader is not None:
+                        loader.close()
                 for name in skipped:
                     writer.notes[f"table {name} (not modelled)"] += 1
             else:

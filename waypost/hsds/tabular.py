@@ -122,7 +122,7 @@ def read_batches(
                         None,
                         f"has {len(cells)} values where the header has {width}",
                     )
-                if not any(cells):
+                if not cells[0] and not any(cells):
                     continue
                 lines.append(reader.line_num)
                 rows.append(cells)

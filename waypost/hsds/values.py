@@ -200,11 +200,18 @@ def column_converter(column: Column) -> Callable[[list[str]], list[Any]]:
         read = {text: cell(text) for text in set(cells)}
         return list(map(read.__getitem__, cells))
 
+    def blank(cells: list[str]) -> list[Any] | None:
+        """None for each cell of a column left empty (common: optional columns), else None."""
+        if any(cells):
+            return None
+        return each(cells) if column.required else [None] * len(cells)
+
     if kind == "uuid":
 
         def ids(cells: list[str]) -> list[Any]:
-            if not any(cells):
-                return each(cells)
+            found = blank(cells)
+            if found is not None:
+                return found
             # One pass over the batch's ids joined: each line must be 32 hex digits once the
             # hyphens are gone (what `cell_converter` checks of each).
             plain = "\n".join(cells).replace("-", "")
@@ -218,11 +225,12 @@ def column_converter(column: Column) -> Callable[[list[str]], list[Any]]:
     if kind == "text" and not choices:
 
         def text(cells: list[str]) -> list[Any]:
-            if not any(cells):
+            found = blank(cells)
+            if found is not None:
+                return found
+            if any(map(str.isspace, cells)) or (column.required and "" in cells):
                 return each(cells)
-            if "" in cells or any(map(str.isspace, cells)):
-                return each(cells)
-            return cells
+            return [text or None for text in cells] if "" in cells else cells
 
         return text
     if kind == "text":
@@ -235,6 +243,9 @@ def column_converter(column: Column) -> Callable[[list[str]], list[Any]]:
     if kind == "number":
 
         def number(cells: list[str]) -> list[Any]:
+            found = blank(cells)
+            if found is not None:
+                return found
             try:
                 values = list(map(float, cells))
             except ValueError:
@@ -243,7 +254,12 @@ def column_converter(column: Column) -> Callable[[list[str]], list[Any]]:
 
         return number
     if kind == "int":
-        return each
+
+        def integer(cells: list[str]) -> list[Any]:
+            found = blank(cells)
+            return each(cells) if found is None else found
+
+        return integer
     return distinct
 
 
