@@ -228,7 +228,7 @@ class Loader:
         of the values its references are looked up by."""
         refs = [ref for ref in plan.refs if ref.column in given]
         columns = ["line", *(_q(n) for n in given), *plan.extra, *(ref.name for ref in refs)]
-        marks = ["?"] * (1 + len(given) + len(plan.extra))
+        marks = ["?"] + ["nullif(?, '')"] * (len(given) + len(plan.extra))
         marks += [
             f"(SELECT {_q(ref.value)} FROM {_q(ref.model._meta.db_table)} WHERE {_q(ref.key)} = ?)"
             for ref in refs
@@ -626,21 +626,34 @@ class Loader:
 def staged_values(
     plan: Plan, file: Path, advance: Callable[[int], None]
 ) -> Iterator[tuple[tuple[str, ...], list[list[Any]]]]:
-    """The file's rows as they are staged, a batch at a time: the names of the columns the
-    file has, and the values by column (line numbers first, then those columns as stored,
-    then the plan's `extra` columns)."""
+    """The file's rows as they are staged, a batch at a time: the names of the columns given
+    (those of the file with a value in the batch), and the values by column: line numbers
+    first, then those columns as stored, then the plan's `extra` columns.
+
+    An empty value is sent as '' (the staging statement makes it NULL again): the sqlite3
+    module binds None by way of its adapter protocol, which cost more than the rest of the
+    row. A column empty throughout the batch is not sent at all."""
     table = plan.table
     adapt = {c.name: _db_value(c.kind) for c in table.columns}
     for batch in read_batches(table, file, advance, STAGE_ROWS):
-        given = tuple(c.name for c in table.columns if c.name in batch.columns)
+        n = len(batch)
+        given: list[str] = []
         values: list[list[Any]] = [batch.lines]
-        for name in given:
-            convert = adapt[name]
-            found = batch.columns[name]
-            values.append(found if convert is None else convert(found))
+        for column in table.columns:
+            found = batch.columns.get(column.name)
+            if found is None or found.count(None) == n:
+                continue
+            convert = adapt[column.name]
+            given.append(column.name)
+            values.append(_unempty(found if convert is None else convert(found)))
         if plan.more is not None:
-            values += plan.more(batch)
-        yield given, values
+            values += [_unempty(extra) for extra in plan.more(batch)]
+        yield tuple(given), values
+
+
+def _unempty(values: list[Any]) -> list[Any]:
+    # Converted values are never '' (an empty cell is None): '' can stand for NULL.
+    return ["" if v is None else v for v in values] if None in values else values
 
 
 class Reader:
