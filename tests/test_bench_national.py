@@ -41,6 +41,7 @@ def test_national_bench_runs_quick_and_writes_its_report() -> None:
     assert "2000 services" in report["import"]["summary"]
     assert report["import"]["services_per_s"] > 0
     assert 0 < report["import"]["peak_rss_mb"] < 500
+    assert 0 < report["import"]["peak_rss_together_mb"] < 500
     assert report["database_mb"] > 1
 
     search = report["search"]

@@ -118,8 +118,10 @@ def import_hsds(
 @contextmanager
 def _roomy_cache() -> Iterator[None]:
     """SQLite's default page cache (2 MB) makes every index insert of a large import read
-    the disk; 64 MB keeps the index pages being written at hand. Memory-mapped reads are
-    turned off meanwhile: their pages would add to the process's memory as the file grows."""
+    the disk; 128 MB keeps at hand the index pages being written and those of the ids that
+    references are looked up by (at 500,000 services, 64 MB left a third of the time of
+    staging to cache misses). Memory-mapped reads are turned off meanwhile: their pages would
+    add to the process's memory as the file grows."""
     if connection.vendor != "sqlite":
         yield
         return
@@ -129,7 +131,7 @@ def _roomy_cache() -> Iterator[None]:
         cursor.execute("PRAGMA mmap_size")
         row = cursor.fetchone()
         mmap = row[0] if row else 0
-        cursor.execute("PRAGMA cache_size = -65536")
+        cursor.execute("PRAGMA cache_size = -131072")
         cursor.execute("PRAGMA mmap_size = 0")
     try:
         yield
