@@ -120,6 +120,7 @@ _SAL = ServiceAtLocation
 PLANS = {
     plan.table.name: plan
     for plan in (
+        Plan(t.ORGANIZATION, (Organization,)),
         Plan(t.SERVICE, (Service,), (Ref("_organization", "organization_id", Organization),)),
         Plan(t.LOCATION, (Location,), (Ref("_organization", "organization_id", Organization),)),
         Plan(t.ADDRESS, (Address, Location), (Ref("_location", "location_id", Location),)),
@@ -390,6 +391,31 @@ class Loader:
 
     def _stored(self, table: t.Table, alias: str = "") -> dict[str, str]:
         return {attname: f"{alias}{_q(column)}" for column, attname, _ in table.storage}
+
+    def _write_organization(self, file: str) -> None:
+        self._refuse_repeats(file)
+        try:
+            self._insert(
+                Organization,
+                {"hsds_id": "id", **self._stored(t.ORGANIZATION)},
+                f"FROM temp.{STAGE} ORDER BY line",
+            )
+        except sqlite3.IntegrityError:
+            # Ids were checked: names must be what repeats.
+            self.raw.execute(f"CREATE INDEX temp.{STAGE}_name ON {STAGE} (name, line)")
+            found = self._first(
+                f"SELECT b.line, a.id FROM temp.{STAGE} b JOIN temp.{STAGE} a "
+                "ON a.name = b.name AND a.line < b.line ORDER BY b.line LIMIT 1"
+            )
+            if found is None:
+                raise
+            raise DataFileError(
+                file,
+                f"line {found[0]}",
+                "name",
+                f"{found[1]} has the same name; Waypost needs unique names",
+            ) from None
+        self.writer.counts["organizations"] += self._count()
 
     def _write_service(self, file: str) -> None:
         self._refuse_unresolved(file, "organization_id", "_organization", Organization)
