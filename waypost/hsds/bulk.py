@@ -12,8 +12,11 @@ tests/test_hsds_import.py checks by importing the same package both ways.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import pickle
 import secrets
 import sqlite3
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -684,10 +687,16 @@ def _unempty(values: list[Any]) -> list[Any]:
 
 class Reader:
     """A second process that reads and converts the CSV files while this one writes (the
-    reading is Python's work, the writing mostly SQLite's: on two cores they overlap). It
-    reads ahead at most what the pipe between them holds."""
+    reading is Python's work, the writing mostly SQLite's: on two cores they overlap).
+
+    Batches go through a temporary file, and only their place in it through the pipe: the
+    reader can then run ahead by whole tables (reading services.csv costs it more than
+    writing them costs here, attributes.csv less), and the memory of neither process grows.
+    """
 
     def __init__(self, jobs: list[tuple[t.Table, Path]]) -> None:
+        # Closed by `close`, which the importer calls whatever happens.
+        self.spool = tempfile.TemporaryFile(prefix="waypost-import-")  # noqa: SIM115
         # Forked: the process starts with Django set up and the package's plans at hand. It
         # never touches the database connection it inherits (nor closes it: it ends with
         # os._exit, as forked multiprocessing children do).
@@ -695,7 +704,7 @@ class Reader:
         self.pipe, sender = context.Pipe(duplex=False)
         self.process = context.Process(
             target=_read_tables,
-            args=([(table.name, str(file)) for table, file in jobs], sender),
+            args=([(table.name, str(file)) for table, file in jobs], sender, self.spool.fileno()),
             daemon=True,
         )
         self.process.start()
@@ -713,7 +722,11 @@ class Reader:
                 raise RuntimeError("the process reading the package stopped") from None
             kind = message[0]
             if kind == "batch":
-                yield message[1], message[2]
+                _, offset, length = message
+                # pread: the reader writes on at the end of the same open file.
+                data = os.pread(self.spool.fileno(), length, offset)
+                assert len(data) == length, (len(data), length)
+                yield pickle.loads(data)
             elif kind == "read":
                 advance(message[1])
             elif kind == "done":
@@ -730,20 +743,28 @@ class Reader:
             self.process.terminate()
         self.process.join()
         self.pipe.close()
+        self.spool.close()
 
 
-def _read_tables(jobs: list[tuple[str, str]], pipe: Any) -> None:
+def _read_tables(jobs: list[tuple[str, str]], pipe: Any, spool: int) -> None:
     """The reading process: each table's batches, then "done"; a file that cannot be read
     ends it with the refusal, which the writing process raises when it gets there."""
+    offset = os.lseek(spool, 0, os.SEEK_END)
     try:
         for name, path in jobs:
             file = Path(path)
             ids = _IdFilter(file.stat().st_size)
-            for given, values in staged_values(
+            for batch in staged_values(
                 PLANS[name], file, lambda position: pipe.send(("read", position))
             ):
+                given, values = batch
                 ids.add(0, values[given.index("id") + 1])
-                pipe.send(("batch", given, values))
+                data = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(spool, view) :]
+                pipe.send(("batch", offset, len(data)))
+                offset += len(data)
             suspects = ids.suspects
             pipe.send(("done", name, None if suspects is None else [(i,) for _, i in suspects]))
     except DataFileError as exc:
