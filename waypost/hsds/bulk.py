@@ -14,10 +14,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
-import secrets
 import sqlite3
 import tempfile
-import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -43,7 +41,14 @@ from waypost.evidence.models import Fact
 from waypost.hsds import tables as t
 from waypost.hsds.tabular import Batch, read_batches
 from waypost.hsds.values import show_id
-from waypost.hsds.writer import ADDRESS_REPLACED, Writer, _field, _IdFilter, _to_db
+from waypost.hsds.writer import (
+    ADDRESS_REPLACED,
+    Writer,
+    _field,
+    _IdFilter,
+    _to_db,
+    rising_id_prefix,
+)
 
 STAGE = "hsds_stage"
 TERMS = "hsds_stage_terms"
@@ -244,10 +249,13 @@ class Loader:
         row: tuple[Any, ...] | None = self.raw.execute(sql, params).fetchone()
         return row
 
-    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+    def _row(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...]:
         row = self._first(sql, params)
         assert row is not None
-        return row[0]
+        return row
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._row(sql, params)[0]
 
     # Checks -------------------------------------------------------------------------------
 
@@ -278,7 +286,7 @@ class Loader:
         process names the few ids it may have read twice (`writer._IdFilter`); only their
         rows are then compared. Otherwise every id is."""
         suspects = self.reader.suspects if self.reader is not None else None
-        rows = f"temp.{STAGE}"
+        rows = STAGE
         if suspects is not None:
             if not suspects:
                 return
@@ -289,9 +297,9 @@ class Loader:
                 f"CREATE TEMP TABLE {SUSPECTS}_rows AS SELECT line, id FROM temp.{STAGE} "
                 f"WHERE id IN (SELECT id FROM temp.{SUSPECTS})"
             )
-            rows = f"temp.{SUSPECTS}_rows"
+            rows = f"{SUSPECTS}_rows"
         try:
-            self.raw.execute(f"CREATE UNIQUE INDEX {rows}_id ON {rows.split('.')[1]} (id)")
+            self.raw.execute(f"CREATE UNIQUE INDEX temp.{rows}_id ON {rows} (id)")
         except sqlite3.IntegrityError:
             pass
         else:
@@ -299,9 +307,9 @@ class Loader:
         finally:
             if suspects is not None:
                 self.raw.execute(f"DROP TABLE IF EXISTS temp.{SUSPECTS}")
-        self.raw.execute(f"CREATE INDEX {rows}_id_line ON {rows.split('.')[1]} (id, line)")
-        second, first, hsds_id = self._one_row(
-            f"SELECT b.line, a.line, b.id FROM {rows} b JOIN {rows} a "
+        self.raw.execute(f"CREATE INDEX temp.{rows}_id_line ON {rows} (id, line)")
+        second, first, hsds_id = self._row(
+            f"SELECT b.line, a.line, b.id FROM temp.{rows} b JOIN temp.{rows} a "
             "ON a.id = b.id AND a.line < b.line ORDER BY b.line LIMIT 1"
         )
         raise DataFileError(
@@ -311,15 +319,8 @@ class Loader:
             f"duplicate id {show_id(hsds_id)} (also at {file} line {first})",
         )
 
-    def _one_row(self, sql: str) -> tuple[Any, ...]:
-        row = self._first(sql)
-        assert row is not None
-        return row
-
     def _note_dangling(self, refs: Sequence[tuple[str, str]], where: str = "1") -> None:
         """Optional references naming a record that is not there: left empty, and noted."""
-        if not refs:
-            return
         counts = ", ".join(f"count({_q(column)}) - count({ref})" for column, ref in refs)
         found = self._first(f"SELECT {counts} FROM temp.{STAGE} WHERE {where}")
         assert found is not None
@@ -553,11 +554,12 @@ class Loader:
             f"{linked} AND _days IS NULL",
         )
         kept = f"{linked} AND _days IS NOT NULL"
-        # Each weekday its own row, under an id that rises as rows are written (`_day_ids`).
+        # Each weekday its own row, under an id that rises as rows are written
+        # (`writer.rising_id_prefix`).
         self._insert(
             Schedule,
             {
-                "hsds_id": f"'{day_id_prefix()}' || printf('%015x', line * 8 + day)",
+                "hsds_id": f"'{rising_id_prefix()}' || printf('%015x', line * 8 + day)",
                 "hsds_group": "id",
                 **self._stored(t.SCHEDULE),
                 "service_id": owner,
@@ -800,11 +802,3 @@ def _db_value(kind: str) -> Callable[[list[Any]], list[Any]] | None:
         return list(map(found.__getitem__, values))
 
     return stored
-
-
-def day_id_prefix() -> str:
-    """The first 17 hex digits of the ids of a schedule's weekday rows, laid out as UUID
-    version 7 like `writer._rising_ids`: the time, a random part, and the variant; the
-    15 digits after it count up."""
-    millis = time.time_ns() // 1_000_000
-    return f"{millis:012x}7{secrets.randbits(12):03x}8"

@@ -201,7 +201,8 @@ def column_converter(column: Column) -> Callable[[list[str]], list[Any]]:
         return list(map(read.__getitem__, cells))
 
     def blank(cells: list[str]) -> list[Any] | None:
-        """None for each cell of a column left empty (common: optional columns), else None."""
+        """The values of a column empty throughout (common: optional columns); None when
+        some cell has text."""
         if any(cells):
             return None
         return each(cells) if column.required else [None] * len(cells)

@@ -668,14 +668,20 @@ class _IdFilter:
             self.suspects = None
 
 
-def _rising_ids() -> Iterator[HsdsId]:
-    """Ids for the weekday rows of imported schedules (the HSDS id is the rows' `hsds_group`),
-    laid out as UUID version 7: the time, then a counter. Each is greater than the one before,
-    so the unique index on them grows at one end instead of at random places."""
+def rising_id_prefix() -> str:
+    """The first 17 hex digits of the ids of imported schedules' weekday rows (the HSDS id is
+    the rows' `hsds_group`), laid out as UUID version 7: the time, a random part (two imports
+    within one millisecond still differ) and the variant. The 15 digits after it count up, so
+    each id is greater than the one before and the unique index on them grows at one end
+    instead of at random places."""
     millis = time.time_ns() // 1_000_000
-    salt = secrets.randbits(12)  # two imports within one millisecond still differ
+    return f"{millis:012x}7{secrets.randbits(12):03x}8"
+
+
+def _rising_ids() -> Iterator[HsdsId]:
+    prefix = rising_id_prefix()
     for count in itertools.count():
-        yield f"{millis:012x}7{salt:03x}{(2 << 62) | count:016x}"
+        yield f"{prefix}{count:015x}"
 
 
 def _lookup(
