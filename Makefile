@@ -1,10 +1,14 @@
 # Waypost: `make run` serves the demo on http://127.0.0.1:8000, `make test` runs every test.
-PYTHON ?= python3.11
+# Python: the first of python3, python3.13, python3.12, python3.11 on the PATH that is 3.11-3.13
+# (or PYTHON=... to choose). The choice is made once, when .venv is created.
+SUPPORTED_PYTHON := import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+  command -v $$p >/dev/null 2>&1 && $$p -c '$(SUPPORTED_PYTHON)' 2>/dev/null && { echo $$p; break; }; done)
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
-CHROMIUM := /usr/bin/chromium
 
 NODE_STAMP := node_modules/.installed
 AUDIT_PORT ?= 8765
@@ -12,18 +16,18 @@ AUDIT_PORT ?= 8765
 .PHONY: run test test-python test-browser lint bench audit install migrate demo-data browser-deps system-deps messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	@test -x $(PY) || { test -n "$(PYTHON)" && $(PYTHON) -c '$(SUPPORTED_PYTHON)'; } || { \
+	  echo "Waypost needs Python 3.11, 3.12 or 3.13 (as python3, python3.13, python3.12 or python3.11" \
+	    "on the PATH, or PYTHON=/path/to/python); none was found." >&2; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-# Debian packages the build needs: gettext (compilemessages) and pango (WeasyPrint PDFs).
+# System packages the build needs: gettext (compilemessages) and pango (WeasyPrint PDFs).
+# Installed with apt-get when run as root on Debian; otherwise the build stops, naming them.
 system-deps:
-	@command -v msgfmt >/dev/null 2>&1 && ldconfig -p | grep -q libpango-1.0 || { \
-	  echo "Installing Debian's gettext and pango"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; }
+	@scripts/require-system gettext pango
 
 # Interface translations: the .po files are committed, the .mo files are built here.
 messages: $(STAMP) system-deps
@@ -33,6 +37,7 @@ install: $(STAMP) messages
 
 # axe-core (accessibility tests) and Lighthouse (make audit), pinned in package-lock.json.
 $(NODE_STAMP): package.json package-lock.json
+	@scripts/require-system node
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
@@ -44,14 +49,12 @@ demo-data: migrate
 
 run: demo-data
 	$(PY) manage.py collectstatic --noinput -v0
-	@echo "Waypost is serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Waypost is serving on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Debian's chromium drives the browser tests; Playwright never downloads a browser.
 browser-deps:
-	@test -x $(CHROMIUM) || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@scripts/require-system chromium
 
 test: install browser-deps $(NODE_STAMP)
 	$(PY) manage.py makemigrations --check --dry-run -v0

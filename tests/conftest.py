@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,14 @@ def _static_files_without_collectstatic() -> Iterator[None]:
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     with override_settings(STORAGES=storages, WHITENOISE_USE_FINDERS=True):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _configuration_is_sound() -> None:
+    """The suite runs only on a configuration `manage.py` would start with (system checks)."""
+    from django.core.management import call_command
+
+    call_command("check", fail_level="ERROR", stdout=StringIO())
 
 
 @pytest.fixture(scope="session")

@@ -1,30 +1,27 @@
-"""Waypost settings: one module, driven by environment variables, runnable with none set."""
+"""Waypost settings: one module, driven by environment variables, runnable with none set.
 
-import os
+Every variable is read through `env` (waypost/config.py): a malformed value is recorded in
+`SETTINGS_PROBLEMS` and stops start-up through a system check, never read as a guess.
+"""
+
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
+from waypost.config import Env
+
+env = Env()
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("WAYPOST_VAR_DIR", BASE_DIR / "var"))
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+VAR_DIR = env.path("WAYPOST_VAR_DIR", BASE_DIR / "var")
 
 
 def _secret_key() -> str:
     # A laptop run needs no configuration, yet the key must not live in the repository:
     # generate one on first start and keep it beside the database.
-    if key := os.environ.get("SECRET_KEY"):
+    if key := env.optional_text("SECRET_KEY"):
         return key
     path = VAR_DIR / "secret-key"
     if not path.exists():
@@ -33,9 +30,20 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
-DEBUG = env_bool("DEBUG", False)
+def _database(default_url: str) -> dict[str, Any]:
+    url = env.text("DATABASE_URL", default_url)
+    conn_max_age = env.integer("DB_CONN_MAX_AGE", 60)
+    try:
+        return dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
+    except Exception as exc:  # dj-database-url raises several kinds for a bad URL
+        # The address may hold a password: name the variable and the reason only.
+        env.problems.append(f"DATABASE_URL is not a database address ({exc.__class__.__name__})")
+        return dict(dj_database_url.parse(default_url, conn_max_age=conn_max_age))
+
+
+DEBUG = env.flag("DEBUG", False)
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 INSTALLED_APPS = [
     # First, so its admin/base_site.html (the editors' site, accessible) is the one used.
@@ -103,18 +111,13 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'waypost.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-    )
-}
+DATABASES = {"default": _database(f"sqlite:///{VAR_DIR / 'waypost.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A national directory is about a gigabyte: a larger page cache and memory-mapped reads
     # keep a search from re-reading the same index pages through system calls.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        f"PRAGMA cache_size = -{int(os.environ.get('SQLITE_CACHE_MB', '64')) * 1024}; "
-        f"PRAGMA mmap_size = {int(os.environ.get('SQLITE_MMAP_MB', '256')) * 1024 * 1024};"
+        f"PRAGMA cache_size = -{env.integer('SQLITE_CACHE_MB', 64) * 1024}; "
+        f"PRAGMA mmap_size = {env.integer('SQLITE_MMAP_MB', 256) * 1024 * 1024};"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -144,7 +147,9 @@ CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_AGE = None
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "waypost.safeguards.views.csrf_failure"
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and "DATABASE_URL" in os.environ)
+SESSION_COOKIE_SECURE = env.flag(
+    "SECURE_COOKIES", not DEBUG and env.optional_text("DATABASE_URL") is not None
+)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
@@ -157,26 +162,26 @@ AUTHENTICATION_BACKENDS = ["waypost.safeguards.lockout.LockoutBackend"]
 LOGIN_URL = "/editors/login/"
 # Login lockout, keyed on the account name (never the address): this many failures within
 # the window lock the account for the window.
-LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+LOGIN_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env.integer("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 # Readers' comments and problem reports per client per hour; the client is known only by a
 # hash of its address with a random salt replaced every day.
-COMMENTS_PER_HOUR = int(os.environ.get("COMMENTS_PER_HOUR", "10"))
-REPORTS_PER_HOUR = int(os.environ.get("REPORTS_PER_HOUR", "20"))
+COMMENTS_PER_HOUR = env.integer("COMMENTS_PER_HOUR", 10, minimum=1)
+REPORTS_PER_HOUR = env.integer("REPORTS_PER_HOUR", 20, minimum=1)
 # E-mail addresses and contacts readers leave are erased this many days after moderation.
-CONTACT_RETENTION_DAYS = int(os.environ.get("CONTACT_RETENTION_DAYS", "30"))
+CONTACT_RETENTION_DAYS = env.integer("CONTACT_RETENTION_DAYS", 30, minimum=1)
 # The link checker introduces itself with this user agent.
-LINK_CHECK_USER_AGENT = os.environ.get(
+LINK_CHECK_USER_AGENT = env.text(
     "LINK_CHECK_USER_AGENT",
     "WaypostLinkChecker/1.0 (checks that cited sources still answer; one request per link)",
 )
 
 # Where the quick-exit control sends a reader: an ordinary, neutral page.
-QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.google.com/search?q=weather")
+QUICK_EXIT_URL = env.text("QUICK_EXIT_URL", "https://www.google.com/search?q=weather")
 # A fact checked longer ago than this is shown as due for a re-check.
-CHECK_VALID_DAYS = int(os.environ.get("CHECK_VALID_DAYS", "365"))
+CHECK_VALID_DAYS = env.integer("CHECK_VALID_DAYS", 365, minimum=1)
 # How far from a city the guide looks for services, in miles.
-NEARBY_RADIUS_MI = float(os.environ.get("NEARBY_RADIUS_MI", "60"))
+NEARBY_RADIUS_MI = env.decimal("NEARBY_RADIUS_MI", 60.0, minimum=1.0)
 
 LOGGING = {
     "version": 1,
@@ -189,6 +194,10 @@ LOGGING = {
     },
 }
 
-# The Open Referral HSDS 3.1 files (JSON schemas): HSDS documents are checked against them.
-HSDS_DIR = Path(os.environ.get("WAYPOST_HSDS_DIR", BASE_DIR.parent / "shared" / "hsds-3.1"))
-HSDS_SCHEMA_DIR = HSDS_DIR / "schema"
+# The official Open Referral HSDS 3.1 files (schemas and examples), for the tests that compare
+# Waypost's output with them. Reference only: Waypost's own checks need nothing outside the
+# repository, and the tests that need these files are skipped, saying why, when it is unset.
+HSDS_REFERENCE_DIR = env.optional_path("WAYPOST_HSDS_REFERENCE_DIR")
+
+# Read last: every problem found while reading the settings above, for the system check.
+SETTINGS_PROBLEMS = tuple(env.problems)

@@ -1,6 +1,6 @@
 """What a reader's browser sees: weight, origins, cookies, quick exit, no-JS, CSP, no mix-ups.
 
-These check the figures in PRODUCT.md ("Privacy and safety rules", "Quality bars") against a
+These check the figures in docs/PRODUCT.md ("Privacy and safety rules", "Quality bars") against a
 real server and a real chromium, where unit tests cannot see them.
 """
 

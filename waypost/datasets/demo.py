@@ -5,7 +5,6 @@ One loader for the demo site and the tests, so the demo never drifts from what i
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.conf import settings
@@ -18,9 +17,6 @@ from waypost.directory.taxonomy import ensure_taxonomies
 from waypost.places.gazetteer import load_gazetteer, refresh_statistics
 from waypost.places.models import Place
 
-SHARED_DATA = Path(
-    os.environ.get("WAYPOST_SHARED_DATA", settings.BASE_DIR.parent / "shared" / "data")
-)
 PROJECT_DATA = settings.BASE_DIR / "data"
 
 
@@ -28,8 +24,8 @@ def demo_files() -> list[Path]:
     """Facts files of the demo, in load order (federal law first)."""
     return [
         PROJECT_DATA / "federal-facts.json",
-        SHARED_DATA / "norwalk-facts.json",
-        SHARED_DATA / "us-state-laws.json",
+        PROJECT_DATA / "norwalk-facts.json",
+        PROJECT_DATA / "us-state-laws.json",
         PROJECT_DATA / "county-facts.json",
     ]
 
@@ -42,12 +38,7 @@ def load_demo(*, gazetteer: bool = True) -> list[str]:
     ensure_taxonomies()
     for path in demo_files():
         if not path.exists():
-            raise DataFileError(
-                str(path),
-                "file",
-                None,
-                "does not exist (set WAYPOST_SHARED_DATA to the folder holding the shared data)",
-            )
+            raise DataFileError(str(path), "file", None, "does not exist")
         lines.append(str(load_facts_file(path)))
     count = load_editorial_dir(PROJECT_DATA / "editorial")
     lines.append(f"editorial: {count} answers")

@@ -1,4 +1,4 @@
-"""The questions every city guide answers (PRODUCT.md, "Guide topics"), and their blocks.
+"""The questions every city guide answers (docs/PRODUCT.md, "Guide topics"), and their blocks.
 
 A question lists the data blocks that answer it; editorial text, where an editor wrote
 some, comes first. Adding a question is adding an entry here, not editing a template.

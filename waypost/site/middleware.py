@@ -1,4 +1,4 @@
-"""Privacy headers on every response (PRODUCT.md, "Privacy and safety rules")."""
+"""Privacy headers on every response (docs/PRODUCT.md, "Privacy and safety rules")."""
 
 from __future__ import annotations
 
