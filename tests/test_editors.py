@@ -55,7 +55,6 @@ ACCESS: list[tuple[str, tuple[int, int, int, int]]] = [
     ("/editors/directory/service/add/", (LOGIN, 200, 403, 200)),
     ("/editors/laws/law/add/", (LOGIN, 200, 403, 200)),
     ("/editors/auth/user/", (LOGIN, 403, 403, 200)),
-    ("/editors/safeguards/loginfailure/", (LOGIN, 403, 403, 200)),
 ]
 
 

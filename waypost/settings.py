@@ -160,12 +160,29 @@ PASSWORD_HASHERS = [
 ]
 AUTHENTICATION_BACKENDS = ["waypost.safeguards.lockout.LockoutBackend"]
 LOGIN_URL = "/editors/login/"
-# Login lockout, keyed on the account name (never the address): this many failures within
-# the window lock the account for the window.
+# Sign-in limits (safeguards/lockout.py): this many attempts within the window lock an account
+# for the client that made them, and LOGIN_CLIENT_LIMIT attempts lock the client whatever
+# the account.
 LOGIN_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_CLIENT_LIMIT = env.integer("LOGIN_CLIENT_LIMIT", 20, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env.integer("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Staff sessions are short and end with the browser: a shared or lost device stays signed in
+# for hours at most.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 4 * 60 * 60
 # Readers' comments and problem reports per client per hour; the client is known only by a
-# hash of its address with a random salt replaced every day.
+# keyed hash of its address, whose key of the day lives in CLIENT_KEY_DIR, outside the
+# database and its backups, and is deleted the next day (safeguards/keys.py).
+CLIENT_KEY_DIR = env.path("WAYPOST_CLIENT_KEY_DIR", VAR_DIR / "client-keys")
 COMMENTS_PER_HOUR = env.integer("COMMENTS_PER_HOUR", 10, minimum=1)
 REPORTS_PER_HOUR = env.integer("REPORTS_PER_HOUR", 20, minimum=1)
 # E-mail addresses and contacts readers leave are erased this many days after moderation.

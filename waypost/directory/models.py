@@ -8,11 +8,13 @@ model keeps the HSDS id (a UUID) it was imported with, or one minted here.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from waypost.directory.confidential import area_point
 from waypost.evidence.models import Fact
 from waypost.localize import language_prefix
 from waypost.places.models import Place
@@ -161,6 +163,12 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.area_description or str(self.place)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.area_only:
+            # A confidential location never stores its exact point.
+            self.latitude, self.longitude = area_point(self.latitude, self.longitude)
+        super().save(*args, **kwargs)
 
 
 class Address(models.Model):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from waypost.directory.confidential import area_point, shown_distance
 from waypost.directory.models import (
     Address,
     Location,
@@ -101,7 +102,11 @@ def locations_near(lat: float, lng: float, radius_mi: float) -> dict[int, tuple[
 def nearby_from(
     near: dict[int, tuple[float, Location]], services: Iterable[Service]
 ) -> list[NearbyService]:
-    found = [NearbyService(s, near[s.pk][1], near[s.pk][0]) for s in services if s.pk in near]
+    found = [
+        NearbyService(s, near[s.pk][1], shown_distance(*near[s.pk]))
+        for s in services
+        if s.pk in near
+    ]
     found.sort(key=lambda n: (n.distance_mi, n.service.name))
     return found
 
@@ -126,3 +131,17 @@ def hotlines_for(places: list[Place]) -> list[Service]:
     ids = hotline_ids(places)
     by_id = {s.pk: s for s in with_details(Service.objects.filter(pk__in=ids))}
     return [by_id[i] for i in ids]
+
+
+def coarsen_area_only_locations() -> int:
+    """Snap every area-only location still holding a finer point (an import wrote one over
+    it); returns how many. The few confidential locations are read whole: rounding in SQL
+    differs between databases."""
+    changed = 0
+    for location in Location.objects.filter(area_only=True).only("latitude", "longitude"):
+        point = area_point(location.latitude, location.longitude)
+        if (location.latitude, location.longitude) != point:
+            location.latitude, location.longitude = point
+            location.save(update_fields=["latitude", "longitude"])
+            changed += 1
+    return changed

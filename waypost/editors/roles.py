@@ -53,7 +53,6 @@ MODERATOR_RIGHTS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 ADMIN_EXTRA: dict[str, dict[str, tuple[str, ...]]] = {
     "auth": {"user": CRUD, "group": ("view",)},
-    "safeguards": {"loginfailure": ("view", "delete")},
     "comments": {"comment": ("delete",), "reply": ("change", "delete")},
     "reports": {"problemreport": ("delete",)},
     "evidence": {"fact": ("delete",), "source": ("delete",), "check": ("change", "delete")},

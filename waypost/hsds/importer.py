@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from tqdm import tqdm
 
 from waypost.datasets.errors import DataFileError
+from waypost.directory.services import coarsen_area_only_locations
 from waypost.directory.taxonomy import ensure_taxonomies
 from waypost.hsds import tables as t
 from waypost.hsds.bulk import Loader
@@ -109,6 +110,9 @@ def import_hsds(
             else:
                 read_json(path, writer, advance_to(0))  # type: ignore[arg-type]
             writer.finish()
+            # HSDS knows no confidential locations: a file's point for a location editors
+            # keep as an area only is snapped back to the area before anything reads it.
+            coarsen_area_only_locations()
         with _roomy_cache():
             _refresh_statistics()
         bar.update(sizes - done)

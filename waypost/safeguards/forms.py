@@ -30,9 +30,13 @@ class LockoutAdminLoginForm(AdminAuthenticationForm):
     """The editors' login, which says when an account is locked instead of only failing."""
 
     def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username") or ""
-        until = locked_until(username)
-        if until is not None:
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            username = self.cleaned_data.get("username") or ""
+            until = locked_until(self.request, username) if self.request else None
+            if until is None:
+                raise
             raise forms.ValidationError(
                 _(
                     "Too many failed sign-ins for this account. It is locked until %(time)s "
@@ -40,5 +44,4 @@ class LockoutAdminLoginForm(AdminAuthenticationForm):
                 ),
                 code="locked",
                 params={"time": time_format(localtime(until), "H:i")},
-            )
-        return super().clean()
+            ) from None

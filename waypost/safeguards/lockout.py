@@ -1,7 +1,14 @@
-"""Login lockout keyed on the account name, so no address is ever kept.
+"""Editors' sign-in limits that an attacker cannot turn against the editors.
 
-A lock on a name stops guessing that account's password; it does not stop one client trying
-many names, which the argon2 hashing and the per-name lock together make slow.
+Two counts, both on keyed hashes (keys.py), never on a name or an address as typed:
+- an account together with a client: LOGIN_FAILURE_LIMIT attempts in LOGIN_LOCKOUT_MINUTES
+  lock that account *for that client* only, so guesses from elsewhere never lock the real
+  editor out;
+- a client whatever the account: LOGIN_CLIENT_LIMIT attempts in the same window lock the
+  client, so trying one password on many accounts (spraying) is slowed as much.
+Each attempt is counted before the password is checked: concurrent guesses cannot slip past
+a limit together. A successful sign-in clears its account's count for that client.
+`manage.py unlock_signin` clears a lock.
 """
 
 from __future__ import annotations
@@ -15,44 +22,67 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils import timezone
 
-from waypost.safeguards.models import LoginFailure
+from waypost.safeguards.keys import client_address, keyed_hash
+from waypost.safeguards.models import RateCount
+from waypost.safeguards.ratelimit import count, current, window_start
+
+ACCOUNT_SCOPE = "signin"
+CLIENT_SCOPE = "signin-client"
+# Half of a 64-digit count key each: the account's part first, so that an account can be
+# unlocked for every client at once (its part is a prefix).
+PART = 32
 
 
-def _key(username: str) -> str:
-    return username.strip().lower()[:150]
+def account_part(username: str, now: dt.datetime | None = None) -> str:
+    return keyed_hash("account", username.strip().lower(), now)[:PART]
 
 
-def locked_until(username: str) -> dt.datetime | None:
-    row = LoginFailure.objects.filter(username=_key(username)).first()
-    if row is None or row.locked_until is None or row.locked_until <= timezone.now():
-        return None
-    return row.locked_until
+def _keys(request: HttpRequest, username: str) -> tuple[str, str]:
+    client = keyed_hash("client", client_address(request))
+    return account_part(username) + client[:PART], client
 
 
-def note_failure(username: str) -> None:
-    now = timezone.now()
-    window = dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    # Names tried once and long ago are forgotten, so guessed names do not pile up.
-    LoginFailure.objects.filter(
-        first_failed_at__lt=now - dt.timedelta(days=1), locked_until__isnull=True
-    ).delete()
-    row, _ = LoginFailure.objects.get_or_create(
-        username=_key(username), defaults={"first_failed_at": now}
+def _window() -> int:
+    return int(settings.LOGIN_LOCKOUT_MINUTES)
+
+
+def attempt(request: HttpRequest, username: str) -> bool:
+    """Count one sign-in attempt; False when the account is locked for this client, or the
+    client is locked, and the password must not even be checked."""
+    pair, client = _keys(request, username)
+    by_pair = count(ACCOUNT_SCOPE, pair, _window())
+    by_client = count(CLIENT_SCOPE, client, _window())
+    return by_pair <= settings.LOGIN_FAILURE_LIMIT and by_client <= settings.LOGIN_CLIENT_LIMIT
+
+
+def locked_until(request: HttpRequest, username: str) -> dt.datetime | None:
+    """When the lock on this account for this client (or on this client) ends, or None."""
+    pair, client = _keys(request, username)
+    locked = (
+        current(ACCOUNT_SCOPE, pair, _window()) > settings.LOGIN_FAILURE_LIMIT
+        or current(CLIENT_SCOPE, client, _window()) > settings.LOGIN_CLIENT_LIMIT
     )
-    if now - row.first_failed_at > window:
-        row.failures, row.first_failed_at, row.locked_until = 0, now, None
-    row.failures += 1
-    if row.failures >= settings.LOGIN_FAILURE_LIMIT:
-        row.locked_until = now + window
-    row.save()
+    if not locked:
+        return None
+    return window_start(timezone.now(), _window()) + dt.timedelta(minutes=_window())
 
 
-def clear(username: str) -> None:
-    LoginFailure.objects.filter(username=_key(username)).delete()
+def succeeded(request: HttpRequest, username: str) -> None:
+    pair, _ = _keys(request, username)
+    RateCount.objects.filter(scope=ACCOUNT_SCOPE, client=pair).delete()
+
+
+def unlock(username: str | None) -> int:
+    """Clear the locks on an account (for every client), or every sign-in lock when None."""
+    found = RateCount.objects.filter(scope__in=[ACCOUNT_SCOPE, CLIENT_SCOPE])
+    if username is not None:
+        found = found.filter(scope=ACCOUNT_SCOPE, client__startswith=account_part(username))
+    deleted, _ = found.delete()
+    return deleted
 
 
 class LockoutBackend(ModelBackend):
-    """Django's backend, refusing a locked account even with the right password."""
+    """Django's backend, refusing an attempt over a limit even with the right password."""
 
     def authenticate(
         self,
@@ -63,11 +93,10 @@ class LockoutBackend(ModelBackend):
     ) -> User | None:
         if username is None:
             return None
-        if locked_until(username) is not None:
+        # Without a request (a shell, a command) there is no client to count.
+        if request is not None and not attempt(request, username):
             return None
         user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is None:
-            note_failure(username)
-        else:
-            clear(username)
+        if user is not None and request is not None:
+            succeeded(request, username)
         return user

@@ -39,6 +39,7 @@ from waypost.directory.models import (
     Service,
     TaxonomyTerm,
 )
+from waypost.directory.confidential import shown_distance
 from waypost.directory.taxonomy import ATTRIBUTE_TAXONOMY
 from waypost.places.geo import EARTH_RADIUS_MI, bounding_box
 from waypost.places.models import Place, ZipCode
@@ -788,7 +789,7 @@ def _load(rows: list[tuple[int, int | None, float | None, int]]) -> list[SearchR
             SearchResult(
                 services[sid],
                 location,
-                round(d, 2) if d is not None else None,
+                shown_distance(d, location) if d is not None else None,
                 categories=by_name(terms.get(("c", sid), [])),
                 attributes=by_name(terms.get(("a", sid), [])),
                 languages=tuple(languages.get(sid, [])),
