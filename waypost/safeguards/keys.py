@@ -10,6 +10,7 @@ Waypost included, can tie a stored hash to an address.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -58,10 +59,9 @@ def _create(path: Path) -> None:
     try:
         with os.fdopen(descriptor, "wb") as f:
             f.write(secrets.token_bytes(KEY_BYTES))
-        try:
+        # Another worker may have been first: its key is the day's.
+        with contextlib.suppress(FileExistsError):
             os.link(aside, path)
-        except FileExistsError:
-            pass  # another worker was first; its key is the day's
     finally:
         aside.unlink(missing_ok=True)
 

@@ -30,6 +30,7 @@ from django.db import connection
 from django.utils import timezone
 
 from waypost import sqlreads
+from waypost.directory.confidential import shown_distance
 from waypost.directory.models import (
     Address,
     Location,
@@ -39,7 +40,6 @@ from waypost.directory.models import (
     Service,
     TaxonomyTerm,
 )
-from waypost.directory.confidential import shown_distance
 from waypost.directory.taxonomy import ATTRIBUTE_TAXONOMY
 from waypost.places.geo import EARTH_RADIUS_MI, bounding_box
 from waypost.places.models import Place, ZipCode
