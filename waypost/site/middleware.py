@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 # Everything comes from Waypost itself; no inline script can run.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -40,4 +42,18 @@ class PrivacyHeadersMiddleware:
             "geolocation=(self), camera=(), microphone=(), interest-cohort=()"
         )
         response.headers["X-DNS-Prefetch-Control"] = "off"
+        if editors or _personal(request, response):
+            # A shared cache must never hand one person's form token or session to another.
+            add_never_cache_headers(response)
         return response
+
+
+def _personal(request: HttpRequest, response: HttpResponse) -> bool:
+    """True for an answer that carries something of one person: a cookie it sets, a form
+    token it shows (Django marks the request when a page asks for one), or a signed-in
+    session."""
+    return bool(
+        response.cookies
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+    )
