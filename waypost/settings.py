@@ -204,7 +204,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # The request logger would write client addresses; Waypost stores none.
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_client_address": {"()": "waypost.logfilters.NoClientAddress"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_client_address"]}},
     "loggers": {
         "django.server": {"handlers": [], "propagate": False},
         "django": {"handlers": ["console"], "level": "WARNING"},
