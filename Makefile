@@ -68,6 +68,7 @@ lint: install
 bench: install
 	$(PY) -m bench.guide_pages
 	$(PY) -m bench.national
+	$(PY) -m bench.attacks
 
 # Lighthouse (mobile) on home, a guide and the other pages listed in bench/audit.py,
 # served by a real server on 127.0.0.1; scores and byte weights in var/audit/.
