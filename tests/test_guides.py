@@ -419,7 +419,8 @@ def test_every_fact_on_the_page_shows_a_source_and_a_check_date_or_a_warning(
         assert mark.source_refs(), entry.text()
         said = mark.text()
         assert re.search(
-            r"checked on \d{1,2} \w{3} \d{4}|last checked \d{1,2} \w{3} \d{4}|Unchecked:|Disputed:",
+            r"checked on \d{1,2} \w{3} \d{4}|last checked \d{1,2} \w{3} \d{4}|Unchecked:|Disputed:"
+            r"|From .+, \d{4}(-\d\d){0,2}; not checked by Waypost since\. Call first\.",
             said,
         ), said
     for phone in main_of(tree).find_all("span", "phone"):

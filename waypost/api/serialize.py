@@ -130,6 +130,9 @@ def evidence(e: Evidence) -> JSON:
         "status": str(e.status),
         "checked_on": e.checked_on.isoformat() if e.checked_on else None,
         "note": e.note or None,
+        # Contact details resting only on sources older than the check window: the date of
+        # the newest, which a reader should weigh instead of a check date.
+        "old_source_as_of": e.old_source.as_of if e.old_source is not None else None,
     }
 
 

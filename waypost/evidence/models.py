@@ -7,6 +7,7 @@ Citations and checks hang off the fact, so a new kind of fact needs no change he
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
@@ -78,8 +79,14 @@ class Fact(models.Model):
     def __str__(self) -> str:
         return self.label
 
-    def status(self, today: dt.date | None = None) -> Status:
-        return fact_status(self.last_checked_on, self.last_outcome, self.open_disputes, today=today)
+    def status(self, today: dt.date | None = None, *, outdated: bool = False) -> Status:
+        return fact_status(
+            self.last_checked_on,
+            self.last_outcome,
+            self.open_disputes,
+            today=today,
+            outdated=outdated,
+        )
 
 
 def fact_status(
@@ -87,16 +94,48 @@ def fact_status(
     last_outcome: str,
     open_disputes: int,
     today: dt.date | None = None,
+    *,
+    outdated: bool = False,
 ) -> Status:
-    """The status rule: disputes win, then an unsettled check, then the age of the check."""
+    """The status rule: disputes win, then an unsettled check, then the age of the check.
+    A fact whose sources are all older than the check window (`outdated`) is never checked,
+    however recently someone compared it with them: the source itself may be out of date."""
     if open_disputes > 0 or last_outcome == Outcome.CONFLICT:
         return Status.DISPUTED
     if last_checked_on is None or last_outcome != Outcome.CONFIRMED:
         return Status.UNCHECKED
     today = today or dt.date.today()
-    if (today - last_checked_on).days > settings.CHECK_VALID_DAYS:
+    if outdated or (today - last_checked_on).days > settings.CHECK_VALID_DAYS:
         return Status.DUE
     return Status.CHECKED
+
+
+def source_date(as_of: str) -> dt.date | None:
+    """The last day a source's own date can mean ("2020" → 31 Dec 2020), or None."""
+    text = as_of.strip()
+    try:
+        if len(text) == 4:
+            return dt.date(int(text), 12, 31)
+        if len(text) == 7:
+            first = dt.date(int(text[:4]), int(text[5:7]), 1)
+            following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def newest_outdated(sources: Iterable[Source], today: dt.date) -> Source | None:
+    """The newest of the sources when every one is dated and older than the check window
+    (contact details resting only on old pages or data sets), else None."""
+    dated = [(source_date(s.as_of), s) for s in sources]
+    if not dated or any(day is None for day, _ in dated):
+        return None
+    day, newest = max(dated, key=lambda pair: pair[0] or dt.date.min)
+    assert day is not None
+    if (today - day).days > settings.CHECK_VALID_DAYS:
+        return newest
+    return None
 
 
 class Citation(models.Model):

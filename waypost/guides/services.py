@@ -147,15 +147,17 @@ class GuideComposer:
         self._service_items: dict[tuple[int, float | None, bool, int | None], Item] = {}
 
     def item(self, obj: Any, **extra: Any) -> Item:
-        return Item(obj, self.evidence(obj.fact), **extra)
+        return Item(obj, self.evidence(obj.fact, contact=isinstance(obj, Service | Phone)), **extra)
 
-    def evidence(self, fact: Fact) -> Evidence:
+    def evidence(self, fact: Fact, *, contact: bool = False) -> Evidence:
         # A law or service shown under several questions has one evidence mark: its sources
         # keep the numbers they got where the page first cited them.
         found = self._evidence.get(fact.pk)
         if found is None:
             cited = self.citations.get(fact.pk, [])
-            found = self._evidence[fact.pk] = evidence_for(fact, cited, self.registry, self.on)
+            found = self._evidence[fact.pk] = evidence_for(
+                fact, cited, self.registry, self.on, ages_with_sources=contact
+            )
         return found
 
     @cached_property

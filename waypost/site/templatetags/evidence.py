@@ -15,7 +15,7 @@ from django.utils.dateformat import time_format
 from django.utils.safestring import SafeString, mark_safe
 
 from waypost.directory.models import PhoneType, Weekday
-from waypost.evidence.models import Status
+from waypost.evidence.models import Fact, Source, Status, newest_outdated
 from waypost.guides.citations import Evidence
 from waypost.guides.services import Item
 from waypost.localize import choice_label, language_prefix, short_day
@@ -30,9 +30,19 @@ def _refs(ev: Evidence) -> str:
     return "".join(f'<a href="#source-{n}">[{n}]</a>' for n in ev.refs)
 
 
+def old_source_said(source: Source) -> str:
+    """What a reader sees instead of a check date for contact details from an old source."""
+    return escape(
+        _("From %(source)s, %(year)s; not checked by Waypost since. Call first.")
+        % {"source": source.title, "year": source.as_of}
+    )
+
+
 def _evidence(ev: Evidence, loc: Localizer = ENGLISH) -> str:
     day = short_day(ev.checked_on) if ev.checked_on else ""
-    if ev.status == Status.CHECKED:
+    if ev.old_source is not None and ev.status != Status.DISPUTED:
+        said = old_source_said(ev.old_source)
+    elif ev.status == Status.CHECKED:
         said = escape(_("checked on %(day)s") % {"day": day})
     elif ev.status == Status.DUE:
         said = escape(_("last checked %(day)s, due for a re-check") % {"day": day})
@@ -218,9 +228,26 @@ def card_item(context: dict[str, Any], item: Item) -> SafeString:
     if numbers:
         out.append(f'<br><span class="nums">{" · ".join(numbers)}</span>')
     ev = item.evidence
-    if ev.checked_on and ev.status in (Status.CHECKED, Status.DUE):
+    if ev.old_source is not None and ev.status != Status.DISPUTED:
+        said = _("from a %(year)s source, not checked since; call first") % {
+            "year": ev.old_source.as_of
+        }
+    elif ev.checked_on and ev.status in (Status.CHECKED, Status.DUE):
         said = _("checked %(day)s") % {"day": short_day(ev.checked_on)}
     else:
         said = _("not confirmed")
     out.append(f' <span class="ev ev-{ev.status}">{escape(said)}</span></li>')
     return mark_safe("".join(out))
+
+
+@register.simple_tag
+def old_source(fact: Fact) -> Source | None:
+    """For a service's or phone's own page: the newest of the fact's sources when all are
+    older than the check window (the same rule as a guide's listing), else None."""
+    sources = [c.source for c in fact.citations.select_related("source")]
+    return newest_outdated(sources, dt.date.today())
+
+
+@register.simple_tag
+def old_source_text(source: Source) -> SafeString:
+    return mark_safe(old_source_said(source))
