@@ -18,6 +18,7 @@ from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from waypost import parsing
 from waypost.api.params import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
@@ -44,6 +45,7 @@ LIST_PARAMS = ("page", "per_page", "format", "search")
 METERS_PER_MILE = 1609.344
 MAX_PROXIMITY_M = 500 * METERS_PER_MILE
 NDJSON_CHUNK = 500
+MAX_PAGE = 1_000_000_000
 
 
 def _api(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -55,7 +57,7 @@ def _api(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBas
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
-        except BadParameter as exc:
+        except parsing.InvalidParameter as exc:
             return error_response(exc.parameter, exc.message)
 
     wrapped.__name__ = view.__name__
@@ -68,7 +70,7 @@ def _ndjson(params: Params) -> bool:
 
 
 def _page_numbers(params: Params) -> tuple[int, int]:
-    page = params.integer("page", 1, 1, 10**9)
+    page = params.integer("page", 1, 1, MAX_PAGE)
     return page, params.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
 
 
@@ -160,8 +162,8 @@ def _keyword_ids(text: str) -> RawSQL:
 def _path_id(raw: str) -> list[uuid.UUID]:
     """An id in a path, as a lookup list: a malformed one finds nothing (a JSON 404)."""
     try:
-        return [uuid.UUID(raw)]
-    except ValueError:
+        return [parsing.identifier("id", raw)]
+    except parsing.InvalidParameter:
         return []
 
 
@@ -309,38 +311,29 @@ def service_at_locations(request: HttpRequest) -> HttpResponseBase:
         service__in=service_ids, service__status="active"
     )
     postcode = params.text("postcode")
-    proximity = params.text("proximity")
-    if proximity is not None and postcode is None:
+    meters = params.number("proximity")
+    if meters is not None and postcode is None:
         raise BadParameter("proximity", "Give a postcode to measure the proximity from.")
+    if meters is not None and not 0 < meters <= MAX_PROXIMITY_M:
+        raise BadParameter("proximity", f"Use more than 0 and at most {MAX_PROXIMITY_M:.0f} m.")
     if postcode is None:
         queryset = queryset.order_by("service__name", "id")
         return _page(params, queryset, lambda link: serialize.service_at_location(link, full=full))
     zip_code = _zip(postcode)
-    if proximity is None:
+    if meters is None:
         queryset = queryset.filter(location__address__postal_code=zip_code.code)
         queryset = queryset.order_by("service__name", "id")
         return _page(params, queryset, lambda link: serialize.service_at_location(link, full=full))
-    meters = _proximity(proximity)
     return _nearest(params, queryset, zip_code, meters, full)
 
 
 def _zip(postcode: str) -> ZipCode:
-    if len(postcode) != 5 or not postcode.isdigit():
+    if len(postcode) != 5 or not parsing.is_digits(postcode):
         raise BadParameter("postcode", f"{postcode!r} is not a 5-digit ZIP code.")
     found = ZipCode.objects.filter(code=postcode).first()
     if found is None:
         raise BadParameter("postcode", f"We do not know the ZIP code {postcode}.")
     return found
-
-
-def _proximity(raw: str) -> float:
-    try:
-        meters = float(raw)
-    except ValueError:
-        raise BadParameter("proximity", f"{raw!r} is not a number of meters.") from None
-    if not 0 < meters <= MAX_PROXIMITY_M:
-        raise BadParameter("proximity", f"Use more than 0 and at most {MAX_PROXIMITY_M:.0f} m.")
-    return meters
 
 
 def _nearest(

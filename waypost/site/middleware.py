@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+
+from waypost import parsing
+from waypost.site.views import bad_parameter
 
 # Everything comes from Waypost itself; no inline script can run.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -41,3 +45,22 @@ class PrivacyHeadersMiddleware:
         )
         response.headers["X-DNS-Prefetch-Control"] = "off"
         return response
+
+
+class RefuseNulMiddleware:
+    """No NUL character gets past the front door: PostgreSQL refuses it in text, so a NUL
+    reaching any query would be a server error. A path holding one names no page (404); a
+    parameter holding one, in its name or value, is a 400 naming it, before any view reads
+    it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if parsing.NUL in request.path:
+            raise Http404("A path cannot hold a NUL character.")
+        try:
+            parsing.refuse_nul_in(request.GET)
+        except parsing.InvalidParameter as exc:
+            return bad_parameter(request, exc)
+        return self.get_response(request)
