@@ -178,7 +178,10 @@ def test_a_nul_in_any_parameter_name_or_unread_parameter_is_refused(url: str) ->
 def test_a_nul_in_a_path_is_a_404(path: str, is_api: bool) -> None:
     response = Client(raise_request_exception=False).get(path)
     assert response.status_code == 404
-    if not is_api:
+    if is_api:
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["error"]["message"]
+    else:
         assert parse(response.content).by_id("quick-exit")
 
 

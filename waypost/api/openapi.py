@@ -408,7 +408,8 @@ def document() -> JSON:
             "summary": "Waypost's directory, places, guides and laws, and the HSDS "
             f"{HSDS_VERSION} API.",
             "description": "Public and read-only: GET only, no key, no cookies. A bad "
-            "parameter gets status 400 and a JSON error naming it.",
+            "parameter gets status 400 and a JSON error naming it; an unknown address (404) "
+            "and a server error (500) get a JSON error too.",
             "license": {"name": "CC BY-SA 4.0", "identifier": "CC-BY-SA-4.0"},
         },
         "externalDocs": {"description": "HSDS 3.1", "url": HSDS_SPEC},
