@@ -19,6 +19,7 @@ from waypost.api import serialize as out
 from waypost.api.params import BadParameter, Params, error_response, json_response, not_found
 from waypost.evidence.models import Citation, Source
 from waypost.guides.services import compose_guide
+from waypost.hsds.api import NDJSON_MAX_ITEMS
 from waypost.laws.models import LawStatement
 from waypost.places.models import Place, PlaceKind
 from waypost.places.services import BadQuery, find_places
@@ -144,4 +145,5 @@ def openapi_json(request: HttpRequest) -> HttpResponseBase:
 
 @require_safe
 def docs(request: HttpRequest) -> HttpResponse:
-    return render(request, "api/docs.html", {"operations": openapi.operations()})
+    context = {"operations": openapi.operations(), "ndjson_max_items": f"{NDJSON_MAX_ITEMS:,}"}
+    return render(request, "api/docs.html", context)

@@ -1,7 +1,9 @@
 """The HSDS 3.1 API, read-only and public: /api/hsds/...
 
 List endpoints take the spec's parameters, combined with AND, and answer with the spec's
-page wrapper, or with every result as NDJSON (`format=ndjson`, streamed, no paging).
+page wrapper, or as NDJSON (`format=ndjson`): one result per line, streamed, at most
+NDJSON_MAX_ITEMS a response, `page` choosing the part and a `Link: <…>; rel="next"` header
+naming the next one, so that no response holds a worker for the whole directory.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
@@ -45,6 +47,9 @@ LIST_PARAMS = ("page", "per_page", "format", "search")
 METERS_PER_MILE = 1609.344
 MAX_PROXIMITY_M = 500 * METERS_PER_MILE
 NDJSON_CHUNK = 500
+# Results in one NDJSON response: a fiftieth of a national directory (500,000 services), so
+# that a response holds a worker for seconds rather than minutes.
+NDJSON_MAX_ITEMS = 10_000
 MAX_PAGE = 1_000_000_000
 
 
@@ -70,8 +75,10 @@ def _ndjson(params: Params) -> bool:
 
 
 def _page_numbers(params: Params) -> tuple[int, int]:
+    """(page, results a page): an NDJSON part holds NDJSON_MAX_ITEMS, whatever per_page."""
     page = params.integer("page", 1, 1, MAX_PAGE)
-    return page, params.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    per_page = params.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    return page, NDJSON_MAX_ITEMS if _ndjson(params) else per_page
 
 
 def _paging(params: Params, total: int) -> tuple[int, int, int]:
@@ -98,18 +105,28 @@ def _wrapper(total: int, page: int, pages: int, contents: list[Any]) -> HttpResp
     )
 
 
+def _ndjson_part(
+    params: Params, rows: Iterator[dict[str, Any]], page: int, pages: int
+) -> StreamingHttpResponse:
+    """One part of an NDJSON list, with a link to the next part unless it is the last."""
+    response = ndjson_response(rows)
+    if page < pages:
+        response["Link"] = f'<{params.url(page=page + 1)}>; rel="next"'
+    return response
+
+
 def _page(
     params: Params,
     queryset: QuerySet[M],
     serialize_one: Callable[[M], dict[str, Any]],
 ) -> HttpResponseBase:
-    """The spec's page wrapper, or NDJSON of every result."""
-    if _ndjson(params):
-        _page_numbers(params)  # checked, though a stream has no pages
-        return ndjson_response(serialize_one(row) for row in queryset.iterator(NDJSON_CHUNK))
+    """The spec's page wrapper, or a part of the NDJSON list."""
     total = queryset.count()
     page, per_page, pages = _paging(params, total)
     rows = queryset[(page - 1) * per_page : page * per_page]
+    if _ndjson(params):
+        streamed = (serialize_one(row) for row in rows.iterator(NDJSON_CHUNK))
+        return _ndjson_part(params, streamed, page, pages)
     return _wrapper(total, page, pages, [serialize_one(row) for row in rows])
 
 
@@ -353,11 +370,10 @@ def _nearest(
     ).values_list("pk", "location__latitude", "location__longitude")
     distances = {pk: d for pk, la, lo in boxed if (d := distance_mi(lat, lng, la, lo)) <= miles}
     ordered = sorted(distances, key=lambda pk: (distances[pk], pk))
-    if _ndjson(params):
-        _page_numbers(params)  # checked, though a stream has no pages
-        return ndjson_response(_in_order(queryset, ordered, full))
     page, per_page, pages = _paging(params, len(ordered))
     chosen = ordered[(page - 1) * per_page : page * per_page]
+    if _ndjson(params):
+        return _ndjson_part(params, _in_order(queryset, chosen, full), page, pages)
     return _wrapper(len(ordered), page, pages, list(_in_order(queryset, chosen, full)))
 
 
