@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from django.db import DataError, connection
-from django.http import HttpResponse
 from django.test import Client
 
 from tests.htmltree import parse
@@ -108,7 +107,7 @@ def _values(row: Any) -> list[Any]:
     return list(row.values()) if isinstance(row, Mapping) else list(row)
 
 
-def named(response: HttpResponse, parameter: str) -> bool:
+def named(response: Any, parameter: str) -> bool:
     """Whether a 400 names the parameter: in the JSON error, or as the field of the page's
     error message."""
     if response["Content-Type"].startswith("application/json"):

@@ -5,7 +5,7 @@ Python is generous where a URL must not be: `str.isdigit()` and `int()` accept "
 `fromisoformat()` accepts year 1 with an offset that cannot be moved to UTC, and PostgreSQL
 refuses a NUL character in text. Each reader here accepts ASCII digits only, bounds dates to
 years a reader could mean, and refuses NUL, raising `InvalidParameter` that names the
-parameter; nothing it lets through can make a query or a conversion fail.
+parameter, so that what it lets through can be converted and queried on any database.
 """
 
 from __future__ import annotations
