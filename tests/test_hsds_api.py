@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import re
 import uuid
 from typing import Any
 
@@ -16,6 +18,7 @@ from django.utils import timezone
 from tests.hsdsschema import errors, page_keys
 from tests.searchdata import add_service, north_of
 from waypost.directory.models import Organization, Service, ServiceAtLocation, TaxonomyTerm
+from waypost.hsds import api as hsds_api
 from waypost.hsds import schema
 
 pytestmark = pytest.mark.django_db
@@ -223,6 +226,60 @@ def test_ndjson_streams_every_result(client: Client) -> None:
     assert len(lines) == Service.objects.count()
     for line in lines:
         assert schema.problem("service", json.loads(line)) is None
+
+
+def ndjson_parts(client: Client, url: str) -> list[list[dict[str, Any]]]:
+    """Every part of an NDJSON list, from the first, following each `Link: rel="next"`."""
+    parts: list[list[dict[str, Any]]] = []
+    next_url: str | None = url
+    while next_url is not None:
+        response = client.get(next_url)
+        assert response.status_code == 200, response.content
+        assert response["Content-Type"] == "application/x-ndjson"
+        lines = b"".join(response.streaming_content).decode().splitlines()
+        parts.append([json.loads(line) for line in lines])
+        link = response.headers.get("Link")
+        next_url = None
+        if link is not None:
+            found = re.fullmatch(r'<(http://testserver/api/hsds/[^>]+)>; rel="next"', link)
+            assert found, link
+            next_url = found[1]
+        assert len(parts) <= 100, "the links never end"
+    return parts
+
+
+def test_ndjson_comes_in_bounded_parts_that_together_give_every_service_once(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hsds_api, "NDJSON_MAX_ITEMS", 3)
+    parts = ndjson_parts(client, "/api/hsds/services?format=ndjson&minimal=true")
+    total = Service.objects.count()
+    assert len(parts) == math.ceil(total / 3) > 2
+    assert [len(part) for part in parts[:-1]] == [3] * (len(parts) - 1)
+    assert 1 <= len(parts[-1]) <= 3
+    ids = [service["id"] for part in parts for service in part]
+    assert len(ids) == len(set(ids)) == total
+    assert set(ids) == {str(i) for i in Service.objects.values_list("hsds_id", flat=True)}
+    # Each next part keeps the request's other parameters (here: minimal).
+    minimal = {"id", "name", "status", "last_modified"}
+    assert all(set(service) == minimal for part in parts for service in part)
+    past = client.get("/api/hsds/services", {"format": "ndjson", "page": str(len(parts) + 1)})
+    assert past.status_code == 400 and past.json()["error"]["parameter"] == "page"
+
+
+def test_ndjson_parts_of_services_near_a_postcode_follow_the_nearest_first_order(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hsds_api, "NDJSON_MAX_ITEMS", 2)
+    near = {"postcode": "06850", "proximity": "60000"}
+    listed = get_json(client, "/api/hsds/service_at_locations", per_page="1000", **near)
+    assert listed["total_items"] > 4
+    parts = ndjson_parts(
+        client, "/api/hsds/service_at_locations?postcode=06850&proximity=60000&format=ndjson"
+    )
+    assert len(parts) == math.ceil(listed["total_items"] / 2)
+    streamed = [link["id"] for part in parts for link in part]
+    assert streamed == [link["id"] for link in listed["contents"]]
 
 
 def test_service_at_locations_near_a_postcode(client: Client) -> None:

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     # The language comes from the URL alone (/es/...; English has no prefix). Nothing
     # remembers it: no cookie, no session (tested).
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known (its 400 and 404 pages are in it), before any view.
+    "waypost.site.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "waypost.safeguards.csrf.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

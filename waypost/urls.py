@@ -68,4 +68,6 @@ urlpatterns += [
     path("editors/", admin.site.urls),
 ]
 
+# Pages in the reader's language with the quick exit; JSON under /api/.
 handler404 = "waypost.site.views.not_found"
+handler500 = "waypost.site.views.server_error"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from waypost.api.params import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from waypost.hsds.api import NDJSON_MAX_ITEMS
 from waypost.hsds.serialize import HSDS_VERSION
 from waypost.search.services import DEFAULT_RADIUS_MI, MAX_RADIUS_MI
 from waypost.search.services import MAX_PER_PAGE as SEARCH_MAX_PER_PAGE
@@ -161,10 +162,18 @@ SEARCH_RESULTS: JSON = {
 
 def _responses(schema: JSON, *, not_found: bool = False, ndjson: bool = False) -> JSON:
     ok: JSON = {"application/json": {"schema": schema}}
+    success: JSON = {"description": "OK", "content": ok}
     if ndjson:
         ok["application/x-ndjson"] = {"schema": {"type": "string"}}
+        success["headers"] = {
+            "Link": {
+                "description": 'With format=ndjson, where the next part is: `<URL>; rel="next"` '
+                "(absent from the last part).",
+                "schema": {"type": "string"},
+            }
+        }
     out: JSON = {
-        "200": {"description": "OK", "content": ok},
+        "200": success,
         "400": {
             "description": "A bad parameter, named in the answer.",
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
@@ -199,7 +208,9 @@ def _hsds_list(path: str, summary: str, extra: list[JSON], description: str = ""
         *_page_params(MAX_PER_PAGE, DEFAULT_PER_PAGE),
         _param(
             "format",
-            "json (a page) or ndjson (every result, one per line, streamed, no paging).",
+            f"json (a page) or ndjson (one result per line, streamed, at most "
+            f"{NDJSON_MAX_ITEMS:,} a response whatever `per_page`: `page` picks the part and "
+            'a `Link: <URL>; rel="next"` header names the next one).',
             {"type": "string", "enum": ["json", "ndjson"]},
         ),
         *extra,
@@ -408,7 +419,8 @@ def document() -> JSON:
             "summary": "Waypost's directory, places, guides and laws, and the HSDS "
             f"{HSDS_VERSION} API.",
             "description": "Public and read-only: GET only, no key, no cookies. A bad "
-            "parameter gets status 400 and a JSON error naming it.",
+            "parameter gets status 400 and a JSON error naming it; an unknown address (404) "
+            "and a server error (500) get a JSON error too.",
             "license": {"name": "CC BY-SA 4.0", "identifier": "CC-BY-SA-4.0"},
         },
         "externalDocs": {"description": "HSDS 3.1", "url": HSDS_SPEC},

@@ -11,15 +11,14 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from waypost import parsing
+
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 1000
 
 
-class BadParameter(ValueError):
-    def __init__(self, parameter: str, message: str) -> None:
-        super().__init__(f"{parameter}: {message}")
-        self.parameter = parameter
-        self.message = message
+class BadParameter(parsing.InvalidParameter):
+    """A bad parameter found by an API view itself (its messages are English, as the API's)."""
 
 
 def error_response(parameter: str, message: str, status: int = 400) -> JsonResponse:
@@ -27,8 +26,13 @@ def error_response(parameter: str, message: str, status: int = 400) -> JsonRespo
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+def message_response(message: str, status: int) -> JsonResponse:
+    """An error that is no parameter's: an unknown record or address, a server error."""
+    return JsonResponse({"error": {"message": message}}, status=status)
+
+
 def not_found(what: str) -> JsonResponse:
-    return JsonResponse({"error": {"message": f"No {what} with that id."}}, status=404)
+    return message_response(f"No {what} with that id.", 404)
 
 
 def json_response(body: Any) -> JsonResponse:
@@ -39,20 +43,14 @@ class Params:
     """The request's query string, read one typed parameter at a time."""
 
     def __init__(self, request: HttpRequest, known: Iterable[str]) -> None:
+        self.request = request
         self.query = request.GET
         unknown = sorted(set(self.query) - set(known))
         if unknown:
             raise BadParameter(unknown[0], f"Unknown parameter; use {', '.join(sorted(known))}.")
 
     def text(self, name: str, max_length: int = 200) -> str | None:
-        values = [v.strip() for v in self.query.getlist(name) if v.strip()]
-        if not values:
-            return None
-        if len(values) > 1:
-            raise BadParameter(name, "Give this parameter once.")
-        if len(values[0]) > max_length:
-            raise BadParameter(name, f"Use at most {max_length} characters.")
-        return values[0]
+        return parsing.single_text(name, self.query.getlist(name), max_length)
 
     def _typed(self, name: str) -> str | None:
         """A typed value: absent is None, but present and empty is an error."""
@@ -62,14 +60,11 @@ class Params:
 
     def integer(self, name: str, default: int, low: int, high: int) -> int:
         raw = self._typed(name)
-        if raw is None:
-            return default
-        if not raw.isdigit() or len(raw) > 9:
-            raise BadParameter(name, f"{raw!r} is not a whole number.")
-        value = int(raw)
-        if not low <= value <= high:
-            raise BadParameter(name, f"Use a number from {low} to {high}.")
-        return value
+        return default if raw is None else parsing.whole_number(name, raw, low, high)
+
+    def number(self, name: str) -> float | None:
+        raw = self._typed(name)
+        return None if raw is None else parsing.decimal(name, raw)
 
     def boolean(self, name: str) -> bool:
         raw = self._typed(name)
@@ -81,23 +76,18 @@ class Params:
 
     def uuid(self, name: str) -> uuid.UUID | None:
         raw = self._typed(name)
-        if raw is None:
-            return None
-        try:
-            return uuid.UUID(raw)
-        except ValueError:
-            raise BadParameter(name, f"{raw!r} is not an id (a UUID).") from None
+        return None if raw is None else parsing.identifier(name, raw)
+
+    def date(self, name: str) -> dt.date | None:
+        raw = self._typed(name)
+        return None if raw is None else parsing.date(name, raw)
 
     def datetime(self, name: str) -> dt.datetime | None:
+        """An instant: a date and time without an offset is read as UTC."""
         raw = self._typed(name)
         if raw is None:
             return None
-        try:
-            value = dt.datetime.fromisoformat(raw)
-        except ValueError:
-            raise BadParameter(
-                name, f"{raw!r} is not a date and time: use ISO 8601, like 2026-01-31T12:00:00Z."
-            ) from None
+        value = parsing.date_time(name, raw)
         return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
 
     def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
@@ -108,8 +98,15 @@ class Params:
             raise BadParameter(name, f"Use one of {', '.join(choices)}.")
         return raw
 
+    def url(self, **changes: Any) -> str:
+        """This request's absolute URL with some parameters changed."""
+        query = self.query.copy()
+        for name, value in changes.items():
+            query[name] = str(value)
+        return self.request.build_absolute_uri(f"{self.request.path}?{query.urlencode()}")
+
 
 def ndjson_response(rows: Iterator[Any]) -> StreamingHttpResponse:
-    """Every result, one JSON document per line, written as it is read."""
+    """Results, one JSON document per line, written as they are read."""
     lines = (json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     return StreamingHttpResponse(lines, content_type="application/x-ndjson")

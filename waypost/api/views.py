@@ -13,15 +13,17 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from waypost import parsing
 from waypost.api import openapi
 from waypost.api import serialize as out
 from waypost.api.params import BadParameter, Params, error_response, json_response, not_found
 from waypost.evidence.models import Citation, Source
 from waypost.guides.services import compose_guide
+from waypost.hsds.api import NDJSON_MAX_ITEMS
 from waypost.laws.models import LawStatement
 from waypost.places.models import Place, PlaceKind
 from waypost.places.services import BadQuery, find_places
-from waypost.search.services import BadSearch, SearchQuery, search
+from waypost.search.services import SearchQuery, search
 
 SEARCH_PARAMS = ("near", "radius", "category", "attr", "lang", "open", "q", "page", "per_page")
 
@@ -35,10 +37,8 @@ def api_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespons
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
-        except BadParameter as exc:
+        except parsing.InvalidParameter as exc:
             return error_response(exc.parameter, exc.message)
-        except BadSearch as exc:
-            return error_response(exc.field, exc.message)
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
@@ -93,19 +93,10 @@ def place_api(request: HttpRequest, path: str) -> HttpResponseBase:
 
 @api_view
 def guide_api(request: HttpRequest, path: str) -> HttpResponseBase:
-    params = Params(request, ("date",))
+    day = Params(request, ("date",)).date("date") or dt.date.today()
     found = _place(path)
     if found is None or found.kind != PlaceKind.CITY:
         return not_found("city guide")
-    on = params.text("date")
-    day = dt.date.today()
-    if on is not None:
-        try:
-            day = dt.date.fromisoformat(on)
-        except ValueError:
-            raise BadParameter("date", f"{on!r} is not a date: use YYYY-MM-DD.") from None
-        if not dt.date(1900, 1, 1) <= day <= dt.date(2100, 12, 31):
-            raise BadParameter("date", "Choose a date between 1900 and 2100.")
     return json_response(out.guide(compose_guide(found, day)))
 
 
@@ -154,4 +145,5 @@ def openapi_json(request: HttpRequest) -> HttpResponseBase:
 
 @require_safe
 def docs(request: HttpRequest) -> HttpResponse:
-    return render(request, "api/docs.html", {"operations": openapi.operations()})
+    context = {"operations": openapi.operations(), "ndjson_max_items": f"{NDJSON_MAX_ITEMS:,}"}
+    return render(request, "api/docs.html", context)

@@ -9,12 +9,15 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from waypost import parsing
 from waypost.comments.forms import CommentForm
 from waypost.comments.services import published_page, submit
 from waypost.places.models import Place, PlaceKind
 from waypost.safeguards.decorators import limit_body
 from waypost.safeguards.ratelimit import allow
 from waypost.safeguards.views import too_many
+
+MAX_PAGE = 100_000
 
 
 def _guide_place(state: str, city: str) -> Place:
@@ -48,12 +51,13 @@ def comment(request: HttpRequest, state: str, city: str) -> HttpResponse:
 @require_safe
 def comments(request: HttpRequest, state: str, city: str) -> HttpResponse:
     """Every approved comment of a guide, a page at a time (no form, so no cookie)."""
-    place = _guide_place(state, city)
     raw = request.GET.get("page", "1")
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 100_000:
+    try:
+        page = parsing.whole_number("page", raw, 1, MAX_PAGE)
+    except parsing.InvalidParameter:
         message = _("“%(page)s” is not a page number: use 1, 2, 3…") % {"page": raw[:20]}
         return render(request, "site/400.html", {"message": message, "field": "page"}, status=400)
-    page = int(raw)
+    place = _guide_place(state, city)
     rows, pages = published_page(place, page)
     if page > pages:
         raise Http404("No such page")

@@ -17,7 +17,7 @@ METHODS = [
     ("archived copy", _("Archived copy of the source")),
     ("other", _("Other (say how in the note)")),
 ]
-SOURCE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+SOURCE_DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
 
 
 class CheckForm(forms.Form):

@@ -1,7 +1,9 @@
 """The HSDS 3.1 API, read-only and public: /api/hsds/...
 
 List endpoints take the spec's parameters, combined with AND, and answer with the spec's
-page wrapper, or with every result as NDJSON (`format=ndjson`, streamed, no paging).
+page wrapper, or as NDJSON (`format=ndjson`): one result per line, streamed, at most
+NDJSON_MAX_ITEMS a response, `page` choosing the part and a `Link: <…>; rel="next"` header
+naming the next one, so that no response holds a worker for the whole directory.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from waypost import parsing
 from waypost.api.params import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
@@ -44,6 +47,10 @@ LIST_PARAMS = ("page", "per_page", "format", "search")
 METERS_PER_MILE = 1609.344
 MAX_PROXIMITY_M = 500 * METERS_PER_MILE
 NDJSON_CHUNK = 500
+# Results in one NDJSON response: a fiftieth of a national directory (500,000 services), so
+# that a response holds a worker for seconds rather than minutes.
+NDJSON_MAX_ITEMS = 10_000
+MAX_PAGE = 1_000_000_000
 
 
 def _api(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -55,7 +62,7 @@ def _api(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBas
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
-        except BadParameter as exc:
+        except parsing.InvalidParameter as exc:
             return error_response(exc.parameter, exc.message)
 
     wrapped.__name__ = view.__name__
@@ -68,8 +75,10 @@ def _ndjson(params: Params) -> bool:
 
 
 def _page_numbers(params: Params) -> tuple[int, int]:
-    page = params.integer("page", 1, 1, 10**9)
-    return page, params.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    """(page, results a page): an NDJSON part holds NDJSON_MAX_ITEMS, whatever per_page."""
+    page = params.integer("page", 1, 1, MAX_PAGE)
+    per_page = params.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    return page, NDJSON_MAX_ITEMS if _ndjson(params) else per_page
 
 
 def _paging(params: Params, total: int) -> tuple[int, int, int]:
@@ -96,18 +105,28 @@ def _wrapper(total: int, page: int, pages: int, contents: list[Any]) -> HttpResp
     )
 
 
+def _ndjson_part(
+    params: Params, rows: Iterator[dict[str, Any]], page: int, pages: int
+) -> StreamingHttpResponse:
+    """One part of an NDJSON list, with a link to the next part unless it is the last."""
+    response = ndjson_response(rows)
+    if page < pages:
+        response["Link"] = f'<{params.url(page=page + 1)}>; rel="next"'
+    return response
+
+
 def _page(
     params: Params,
     queryset: QuerySet[M],
     serialize_one: Callable[[M], dict[str, Any]],
 ) -> HttpResponseBase:
-    """The spec's page wrapper, or NDJSON of every result."""
-    if _ndjson(params):
-        _page_numbers(params)  # checked, though a stream has no pages
-        return ndjson_response(serialize_one(row) for row in queryset.iterator(NDJSON_CHUNK))
+    """The spec's page wrapper, or a part of the NDJSON list."""
     total = queryset.count()
     page, per_page, pages = _paging(params, total)
     rows = queryset[(page - 1) * per_page : page * per_page]
+    if _ndjson(params):
+        streamed = (serialize_one(row) for row in rows.iterator(NDJSON_CHUNK))
+        return _ndjson_part(params, streamed, page, pages)
     return _wrapper(total, page, pages, [serialize_one(row) for row in rows])
 
 
@@ -160,8 +179,8 @@ def _keyword_ids(text: str) -> RawSQL:
 def _path_id(raw: str) -> list[uuid.UUID]:
     """An id in a path, as a lookup list: a malformed one finds nothing (a JSON 404)."""
     try:
-        return [uuid.UUID(raw)]
-    except ValueError:
+        return [parsing.identifier("id", raw)]
+    except parsing.InvalidParameter:
         return []
 
 
@@ -309,38 +328,29 @@ def service_at_locations(request: HttpRequest) -> HttpResponseBase:
         service__in=service_ids, service__status="active"
     )
     postcode = params.text("postcode")
-    proximity = params.text("proximity")
-    if proximity is not None and postcode is None:
+    meters = params.number("proximity")
+    if meters is not None and postcode is None:
         raise BadParameter("proximity", "Give a postcode to measure the proximity from.")
+    if meters is not None and not 0 < meters <= MAX_PROXIMITY_M:
+        raise BadParameter("proximity", f"Use more than 0 and at most {MAX_PROXIMITY_M:.0f} m.")
     if postcode is None:
         queryset = queryset.order_by("service__name", "id")
         return _page(params, queryset, lambda link: serialize.service_at_location(link, full=full))
     zip_code = _zip(postcode)
-    if proximity is None:
+    if meters is None:
         queryset = queryset.filter(location__address__postal_code=zip_code.code)
         queryset = queryset.order_by("service__name", "id")
         return _page(params, queryset, lambda link: serialize.service_at_location(link, full=full))
-    meters = _proximity(proximity)
     return _nearest(params, queryset, zip_code, meters, full)
 
 
 def _zip(postcode: str) -> ZipCode:
-    if len(postcode) != 5 or not postcode.isdigit():
+    if len(postcode) != 5 or not parsing.is_digits(postcode):
         raise BadParameter("postcode", f"{postcode!r} is not a 5-digit ZIP code.")
     found = ZipCode.objects.filter(code=postcode).first()
     if found is None:
         raise BadParameter("postcode", f"We do not know the ZIP code {postcode}.")
     return found
-
-
-def _proximity(raw: str) -> float:
-    try:
-        meters = float(raw)
-    except ValueError:
-        raise BadParameter("proximity", f"{raw!r} is not a number of meters.") from None
-    if not 0 < meters <= MAX_PROXIMITY_M:
-        raise BadParameter("proximity", f"Use more than 0 and at most {MAX_PROXIMITY_M:.0f} m.")
-    return meters
 
 
 def _nearest(
@@ -360,11 +370,10 @@ def _nearest(
     ).values_list("pk", "location__latitude", "location__longitude")
     distances = {pk: d for pk, la, lo in boxed if (d := distance_mi(lat, lng, la, lo)) <= miles}
     ordered = sorted(distances, key=lambda pk: (distances[pk], pk))
-    if _ndjson(params):
-        _page_numbers(params)  # checked, though a stream has no pages
-        return ndjson_response(_in_order(queryset, ordered, full))
     page, per_page, pages = _paging(params, len(ordered))
     chosen = ordered[(page - 1) * per_page : page * per_page]
+    if _ndjson(params):
+        return _ndjson_part(params, _in_order(queryset, chosen, full), page, pages)
     return _wrapper(len(ordered), page, pages, list(_in_order(queryset, chosen, full)))
 
 

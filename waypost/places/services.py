@@ -13,8 +13,9 @@ from waypost.places.text import normalize_name
 from waypost.sqlreads import Part, attach, fetch, table
 
 MAX_QUERY_LENGTH = 100
-_ZIPLIKE = re.compile(r"^\d+(-\d*)?$")
-_ZIP = re.compile(r"^(\d{5})(-\d{4})?$")
+# ASCII digits: \d also matches the digits of other scripts ("١٢٣٤٥"), which no ZIP has.
+_ZIPLIKE = re.compile(r"^[0-9]+(-[0-9]*)?$")
+_ZIP = re.compile(r"^([0-9]{5})(-[0-9]{4})?$")
 _STATE_SUFFIX = re.compile(r"^(?P<name>.+?),?\s+(?P<state>[A-Za-z]{2})$")
 
 

@@ -28,8 +28,9 @@ from urllib.parse import urlencode
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 
-from waypost import sqlreads
+from waypost import parsing, sqlreads
 from waypost.directory.confidential import shown_distance
 from waypost.directory.models import (
     Address,
@@ -51,15 +52,17 @@ DEFAULT_RADIUS_MI = 25.0
 MAX_RADIUS_MI = 500.0
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 1000
+MAX_PAGE = 1_000_000_000
 MAX_FILTER_VALUES = 20
 MAX_TEXT = 200
 
-_COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
-_ZIPLIKE = re.compile(r"^\s*\d[\d-]*\s*$")
+# ASCII digits only: \d would also match "١٢" and other scripts' digits.
+_COORDS = re.compile(r"^\s*(-?[0-9]{1,3}(?:\.[0-9]+)?)\s*,\s*(-?[0-9]{1,3}(?:\.[0-9]+)?)\s*$")
+_ZIPLIKE = re.compile(r"^\s*[0-9][0-9-]*\s*$")
 _CODE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
 _WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-_WALL = re.compile(r"^(?P<day>[a-z]{3})[a-z]*\s+(?P<time>\d{1,2}:\d{2})$")
+_WALL = re.compile(r"^(?P<day>[a-z]{3})[a-z]*\s+(?P<time>[0-9]{1,2}:[0-9]{2})$")
 
 
 class Params(Protocol):
@@ -68,13 +71,13 @@ class Params(Protocol):
     def getlist(self, key: str, default: Any = ...) -> list[Any]: ...
 
 
-class BadSearch(ValueError):
-    """A search parameter that cannot be used; `field` names the parameter."""
+class BadSearch(parsing.InvalidParameter):
+    """A search parameter that cannot be used; `field` names the parameter. Its own messages
+    are English; those of the shared value readers follow the active language."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+    def __init__(self, field: str, message: str, language: str | None = None) -> None:
+        super().__init__(field, message, language)
         self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,15 @@ class SearchQuery:
         (repeatable), open ("now", an ISO datetime, or a weekday and time like "sat 14:00"),
         q, page, per_page. Empty values count as absent.
         """
-        get = _getter(params)
+        try:
+            return cls._read(_getter(params))
+        except BadSearch:
+            raise
+        except parsing.InvalidParameter as exc:
+            raise BadSearch(exc.parameter, exc.message, exc.language) from None
+
+    @classmethod
+    def _read(cls, get: Any) -> SearchQuery:
         near = _text(get, "near")
         radius = _number(get, "radius", DEFAULT_RADIUS_MI)
         if not 0 < radius <= MAX_RADIUS_MI:
@@ -125,12 +136,8 @@ class SearchQuery:
                 fulltext.words(q)
             except fulltext.NoWords as exc:
                 raise BadSearch("q", str(exc)) from None
-        page = _integer(get, "page", 1)
-        if page < 1:
-            raise BadSearch("page", "Pages are numbered from 1.")
-        per_page = _integer(get, "per_page", DEFAULT_PER_PAGE)
-        if not 1 <= per_page <= MAX_PER_PAGE:
-            raise BadSearch("per_page", f"Use between 1 and {MAX_PER_PAGE} results per page.")
+        page = _integer(get, "page", 1, MAX_PAGE)
+        per_page = _integer(get, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
         return cls(
             near=near,
             radius_mi=radius,
@@ -232,42 +239,23 @@ def _getter(params: Params | Mapping[str, Any]) -> Any:
 
 
 def _text(get: Any, name: str) -> str | None:
-    values = [str(v).strip() for v in get(name) if str(v).strip()]
-    if not values:
-        return None
-    if len(values) > 1:
-        raise BadSearch(name, "Give this parameter once.")
-    if len(values[0]) > MAX_TEXT:
-        raise BadSearch(name, f"Use at most {MAX_TEXT} characters.")
-    return values[0]
+    return parsing.single_text(name, [str(v) for v in get(name)], MAX_TEXT)
 
 
 def _number(get: Any, name: str, default: float) -> float:
     raw = _text(get, name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise BadSearch(name, f"{raw!r} is not a number.") from None
-    if not math.isfinite(value):
-        raise BadSearch(name, f"{raw!r} is not a number.")
-    return value
+    return default if raw is None else parsing.decimal(name, raw)
 
 
-def _integer(get: Any, name: str, default: int) -> int:
+def _integer(get: Any, name: str, default: int, high: int) -> int:
     raw = _text(get, name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or len(raw) > 9:
-        raise BadSearch(name, f"{raw!r} is not a whole number.")
-    return int(raw)
+    return default if raw is None else parsing.whole_number(name, raw, 1, high)
 
 
 def _codes(get: Any, name: str, pattern: re.Pattern[str], like: str) -> tuple[str, ...]:
     codes: list[str] = []
     for value in get(name):
-        for part in str(value).split(","):
+        for part in parsing.refuse_nul(name, str(value)).split(","):
             code = part.strip().lower()
             if not code:
                 continue
@@ -298,14 +286,11 @@ def _open(raw: str | None) -> tuple[bool, dt.datetime | None]:
         monday = dt.date(2024, 1, 1)
         day = monday + dt.timedelta(days=_WEEKDAYS.index(wall["day"]))
         return False, dt.datetime.combine(day, at)
-    try:
-        return False, dt.datetime.fromisoformat(raw)
-    except ValueError:
-        raise BadSearch(
-            "open",
-            f"{raw!r} is not a time: use now, a day and time like sat 14:00, "
-            "or a date and time like 2026-05-02T14:00.",
-        ) from None
+    malformed = gettext(
+        "'%(value)s' is not a time: use now, a day and time like sat 14:00, "
+        "or a date and time like 2026-05-02T14:00."
+    ) % {"value": raw}
+    return False, parsing.date_time("open", raw, malformed)
 
 
 # ---- resolving names ------------------------------------------------------------------------
@@ -322,7 +307,7 @@ def resolve_origin(near: str) -> Origin:
         try:
             matches = find_places(near)
         except BadQuery as exc:
-            raise BadSearch("near", str(exc)) from None
+            raise BadSearch("near", str(exc), get_language()) from None
         zip_code: ZipCode | None = matches.zip_code
         if zip_code is None:
             raise BadSearch("near", f"We do not know the ZIP code {near.strip()}.")
@@ -337,7 +322,8 @@ def resolve_origin(near: str) -> Origin:
     try:
         matches = find_places(near, limit=6)
     except BadQuery as exc:
-        raise BadSearch("near", str(exc)) from None
+        # The place finder's messages are in the reader's language.
+        raise BadSearch("near", str(exc), get_language()) from None
     if not matches.places:
         raise BadSearch("near", f"We do not know a place called {near!r}.")
     if len(matches.places) > 1:

@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import add_never_cache_headers
+
+from waypost import parsing
+from waypost.site.views import bad_parameter
 
 # Everything comes from Waypost itself; no inline script can run.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -57,3 +61,22 @@ def _personal(request: HttpRequest, response: HttpResponse) -> bool:
         or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         or settings.SESSION_COOKIE_NAME in request.COOKIES
     )
+
+
+class RefuseNulMiddleware:
+    """No NUL character gets past the front door: PostgreSQL refuses it in text, so a NUL
+    reaching any query would be a server error. A path holding one names no page (404); a
+    parameter holding one, in its name or value, is a 400 naming it, before any view reads
+    it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if parsing.NUL in request.path:
+            raise Http404("A path cannot hold a NUL character.")
+        try:
+            parsing.refuse_nul_in(request.GET)
+        except parsing.InvalidParameter as exc:
+            return bad_parameter(request, exc)
+        return self.get_response(request)

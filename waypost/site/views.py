@@ -6,14 +6,17 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from waypost import parsing
+from waypost.api.params import error_response, message_response
 from waypost.comments.services import published_for
 from waypost.directory.models import Service
 from waypost.directory.services import hotlines_for
@@ -31,14 +34,43 @@ from waypost.places.models import Place
 from waypost.places.services import BadQuery, city_at, find_places, suggest_for_path
 from waypost.site.pdf import render_pdf
 
+# The JSON API answers in JSON even where none of its views does: an unknown address, a
+# server error, a refused parameter.
+API_PREFIX = "/api/"
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
 
 def bad_request(request: HttpRequest, message: str, field: str) -> HttpResponse:
     return render(request, "site/400.html", {"message": message, "field": field}, status=400)
 
 
+def bad_parameter(request: HttpRequest, error: parsing.InvalidParameter) -> HttpResponse:
+    if _is_api(request):
+        return error_response(error.parameter, error.message)
+    return bad_request(request, error.message, error.parameter)
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return message_response(
+            f"Nothing at this address: the API is described at {API_PREFIX}.", 404
+        )
     suggestions = suggest_for_path(request.path)
     return render(request, "site/404.html", {"suggestions": suggestions}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The page of an unexpected error. The database may be what failed, so nothing here
+    reads it: the page needs the request and static files only. Its language comes from the
+    path, as the error may have come before the language was chosen."""
+    if _is_api(request):
+        return message_response("Something went wrong on our side; please try again later.", 500)
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return render(request, "site/500.html", status=500)
 
 
 @require_safe
@@ -64,17 +96,7 @@ def places(request: HttpRequest) -> HttpResponse:
 
 def _guide_date(request: HttpRequest) -> dt.date:
     raw = request.GET.get("date", "")
-    if not raw:
-        return dt.date.today()
-    try:
-        day = dt.date.fromisoformat(raw)
-    except ValueError:
-        raise BadQuery(
-            _("'%(value)s' is not a date: use YYYY-MM-DD, like 2023-01-01.") % {"value": raw}
-        ) from None
-    if not dt.date(1900, 1, 1) <= day <= dt.date(2100, 12, 31):
-        raise BadQuery(_("Choose a date between 1900 and 2100."))
-    return day
+    return parsing.date("date", raw) if raw else dt.date.today()
 
 
 @require_safe
@@ -84,8 +106,8 @@ def guide(request: HttpRequest, state: str, city: str) -> HttpResponse:
         return not_found(request)
     try:
         on = _guide_date(request)
-    except BadQuery as exc:
-        return bad_request(request, str(exc), "date")
+    except parsing.InvalidParameter as exc:
+        return bad_request(request, exc.message, exc.parameter)
     composed = compose_guide(place, on, get_language())
     context: dict[str, Any] = {
         "guide": composed,
