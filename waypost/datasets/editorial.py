@@ -47,6 +47,21 @@ def _header(path: Path, text: str) -> tuple[dict[str, str], str, int]:
     raise DataFileError(path.name, "header", None, "has no closing '---'")
 
 
+def _section_date(path: Path, label: str, section: str) -> tuple[str, dt.date | None]:
+    """A section may open with its own `checked_on: YYYY-MM-DD` line: answers added to a
+    file later are checked later than the file's header says, and must not claim its date."""
+    first, _, rest = section.partition("\n")
+    key, sep, value = first.partition(":")
+    if not sep or key.strip() != "checked_on":
+        return section, None
+    try:
+        return rest.strip(), dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise DataFileError(
+            path.name, label, "checked_on", f"{value.strip()!r} is not a date (YYYY-MM-DD)"
+        ) from None
+
+
 def load_editorial_file(path: Path) -> int:
     """Load one file's answers (replacing that place's answers in that language)."""
     try:
@@ -89,7 +104,7 @@ def load_editorial_file(path: Path) -> int:
             if slug in seen:
                 raise DataFileError(path.name, label, None, "appears twice")
             seen.add(slug)
-            section = section.strip()
+            section, section_checked_on = _section_date(path, label, section.strip())
             if not section:
                 raise DataFileError(path.name, label, None, "is empty")
             keys = list(dict.fromkeys(marker_keys(section)))
@@ -111,10 +126,11 @@ def load_editorial_file(path: Path) -> int:
                 fact = Fact.objects.create(label=f"{place.path} · {slug} ({language})")
             for key in keys:
                 cite(fact, sources[key])
-            if fact.last_checked_on != checked_on:
+            on = section_checked_on or checked_on
+            if fact.last_checked_on != on:
                 record_check(
                     fact,
-                    checked_on=checked_on,
+                    checked_on=on,
                     checked_by="Waypost editors",
                     method="editorial review against the cited sources",
                     outcome=Outcome.CONFIRMED,
