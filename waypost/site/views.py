@@ -20,6 +20,7 @@ from waypost.api.params import error_response, message_response
 from waypost.comments.services import published_for
 from waypost.directory.models import Service
 from waypost.directory.services import hotlines_for
+from waypost.guides.access import access_by_state
 from waypost.guides.card import compose_card
 from waypost.guides.coverage import (
     COVERAGE_TOPICS,
@@ -200,5 +201,11 @@ def states(request: HttpRequest) -> HttpResponse:
 @require_safe
 def coverage(request: HttpRequest) -> HttpResponse:
     headings = [heading for _, heading in COVERAGE_TOPICS]
-    context = {"coverage": state_coverage(), "headings": headings}
+    access, country = access_by_state()
+    context = {
+        "coverage": state_coverage(),
+        "headings": headings,
+        "access": [*access, country],
+        "access_headings": [heading for heading, _, _ in country.columns],
+    }
     return render(request, "site/coverage.html", context)
