@@ -121,14 +121,16 @@ class Service(models.Model):
     # A record imported from a public national data set (waypost/datasets/national) keeps the
     # data set's name and its own key there, so loading a newer file updates it in place.
     dataset = models.CharField(max_length=20, blank=True, editable=False)
-    dataset_key = models.CharField(max_length=300, null=True, blank=True, editable=False)
+    # NULL rather than "" for a record without a key: NULLs never collide in the constraint.
+    dataset_key = models.CharField(  # noqa: DJ001
+        max_length=300, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["name"]
         # Search checks a service's status from this index alone (status, then the row id).
         indexes = [models.Index(fields=["status"], name="service_status")]
         constraints = [
-            # Services typed in or loaded otherwise have no key; NULLs never collide.
             models.UniqueConstraint(fields=["dataset", "dataset_key"], name="unique_dataset_key")
         ]
 
