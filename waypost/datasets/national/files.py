@@ -85,7 +85,8 @@ def _cell_sized(file: str, line: int, column: str, value: str) -> str:
 
 
 def _csv_table(file: str, text: str) -> Table:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # Strict: a stray or unclosed quote is an error, not a row quietly run into the next.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[Row] = []
     header: list[str] | None = None
     line = 1
