@@ -518,6 +518,15 @@ def test_a_point_counts_as_outside_its_state_only_when_it_clearly_is() -> None:
     assert gazetteer.outside("CT", 0.0, 0.0) is not None
 
 
+def test_a_row_is_placed_in_the_city_it_names_else_the_nearest() -> None:
+    gazetteer = Gazetteer()
+    # North Denver: nearer to Commerce City, whose ZIP codes also say "Denver".
+    denver = gazetteer.city("CO", "Denver", 39.78853, -104.98642)
+    assert denver is not None and denver.name == "Denver"
+    nearest = gazetteer.city("CT", "Harbor Point", 41.098, -73.415)
+    assert nearest is not None and nearest.name == "East Norwalk"
+
+
 # -- loading with the demo -----------------------------------------------------------------
 
 

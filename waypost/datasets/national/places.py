@@ -64,6 +64,9 @@ class Gazetteer:
         self._points: dict[tuple[int, int], list[tuple[float, float, str]]] = defaultdict(list)
         self._cities: dict[tuple[int, int], list[City]] = defaultdict(list)
         self._by_name: dict[tuple[str, str], list[City]] = defaultdict(list)
+        # Other names of a city (a ZIP code's "Denver" for Commerce City): tried after the
+        # cities of that very name.
+        self._by_alias: dict[tuple[str, str], list[City]] = defaultdict(list)
         by_id: dict[int, City] = {}
         rows = Place.objects.cities().filter(latitude__isnull=False, longitude__isnull=False)
         for pk, name, key, state, lat, lng, zone in rows.values_list(
@@ -81,7 +84,7 @@ class Gazetteer:
         ):
             aliased = by_id.get(place_id)
             if aliased is not None:
-                self._by_name[(aliased.state, key)].append(aliased)
+                self._by_alias[(aliased.state, key)].append(aliased)
         for lat, lng, state in ZipCode.objects.filter(place__isnull=False).values_list(
             "latitude", "longitude", "place__state_code"
         ):
@@ -137,14 +140,16 @@ class Gazetteer:
 
     def city(self, state: str, name: str, lat: float, lng: float) -> City | None:
         """The city a row names when it lies near the point, else the nearest city."""
-        named = [
-            (distance_mi(lat, lng, c.latitude, c.longitude), c.id, c)
-            for c in self._by_name.get((state, normalize_name(name)), ())
-        ]
-        if named:
-            d, _pk, city = min(named)
-            if d <= NAMED_CITY_MI:
-                return city
+        key = (state, normalize_name(name))
+        for known in (self._by_name, self._by_alias):
+            named = [
+                (distance_mi(lat, lng, c.latitude, c.longitude), c.id, c)
+                for c in known.get(key, ())
+            ]
+            if named:
+                d, _pk, city = min(named)
+                if d <= NAMED_CITY_MI:
+                    return city
         for miles in CITY_RINGS_MI:
             near = [
                 (distance_mi(lat, lng, c.latitude, c.longitude), c.id, c)
