@@ -473,6 +473,7 @@ def test_a_bad_date_of_the_data_is_refused() -> None:
         ("PS 243 School-Based Health Center", [], SCHOOL),
         ("Stamford Academy SBHC", [], SCHOOL),
         ("School Street Health Center", [], None),
+        ("Valley Junior College - Student Health Services Clinic", [], SCHOOL),
         ("Harbor Point Dental Clinic", [], DENTAL),
         ("Kimberly Medical and Dental Clinic", [], None),
         ("Seneca Health Center and Dental Clinic", [], None),

@@ -111,7 +111,7 @@ NAME_RULES: tuple[NameRule, ...] = (
         re.compile(
             r"\b(?:SCHOOLS?(?! (?:ST|STREET|RD|ROAD|AVE|AVENUE|LN|LANE|DR|DRIVE|HWY)\b)"
             r"|SCHOOLBASED?|SBHCS?|SBWC|ELEMENTARY|ELEM|ACADEMY|PRESCHOOL|HIGH SCHOOL"
-            r"|HEAD START|EARLY COLLEGE|(?:PS|MS|IS|JHS) \d+)\b"
+            r"|PREPARATORY|STUDENT HEALTH|HEAD START|EARLY COLLEGE|(?:PS|MS|IS|JHS) \d+)\b"
         ),
     ),
     # "VAN" is a vehicle only at the end or before a number ("Mobile Van 2"), never in
