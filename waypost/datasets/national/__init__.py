@@ -9,6 +9,7 @@ loading a newer file does.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -48,6 +49,7 @@ def import_dataset(kind: str, path: Path | str, *, as_of: str | None = None) -> 
     if as_of is not None and not AS_OF.match(as_of):
         raise DataFileError(path.name, "file", None, f"--as-of {as_of!r} is not YYYY[-MM[-DD]]")
     formats, reader = READERS[kind]
+    started = time.perf_counter()
     table = read_table(path)
     every_format = [f for fs, _reader in READERS.values() for f in fs]
     fmt = choose_format(table, kind, every_format)
@@ -56,7 +58,9 @@ def import_dataset(kind: str, path: Path | str, *, as_of: str | None = None) -> 
         gazetteer = Gazetteer()
     except NoGazetteer as exc:
         raise DataFileError(path.name, "file", None, f"cannot be placed: {exc}") from None
-    return write(reader(fmt, table, gazetteer, as_of))
+    summary = write(reader(fmt, table, gazetteer, as_of))
+    summary.seconds = time.perf_counter() - started
+    return summary
 
 
 def dataset_files(folder: Path) -> list[tuple[str, Path]]:

@@ -15,7 +15,6 @@ recorded in the editors' history, with the file named as the reason.
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -109,7 +108,6 @@ class Writer:
         self.sites: list[Site] = []
 
     def run(self) -> Summary:
-        started = time.perf_counter()
         with transaction.atomic(), fulltext.bulk_load():
             ensure_taxonomies()
             self.source = self._source()
@@ -136,7 +134,6 @@ class Writer:
             no_longer_listed=retired,
             merged=self.batch.merged,
             left_out=self.left_out,
-            seconds=time.perf_counter() - started,
         )
 
     # -- evidence ---------------------------------------------------------------------------
