@@ -11,6 +11,7 @@ import json
 import shutil
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -378,6 +379,18 @@ def test_legal_aid_programs_serve_their_state_by_phone() -> None:
     assert gulf.pk in hotline_ids(houston.jurisdiction_chain())
     (source,) = gulf.fact.sources.all()
     assert (source.url, source.as_of) == (lsc.GRANTEES_PAGE, "2024")
+
+
+def test_editors_find_imported_records_by_their_data_set_and_see_their_key(as_role: Any) -> None:
+    import_dataset("lsc", LSC)
+    editor = as_role("editor")
+    listing = editor.get("/editors/directory/service/?dataset=lsc").content.decode()
+    assert "Gulf Coast Legal Aid" in listing
+    assert "National Sexual Assault Hotline" not in listing
+    gulf = service("Gulf Coast Legal Aid")
+    page = editor.get(f"/editors/directory/service/{gulf.pk}/change/").content.decode()
+    assert "TX-91|GULF COAST LEGAL AID" in page
+    assert 'name="dataset_key"' not in page
 
 
 # -- refused files -----------------------------------------------------------------------
