@@ -219,5 +219,10 @@ LOGGING = {
 # repository, and the tests that need these files are skipped, saying why, when it is unset.
 HSDS_REFERENCE_DIR = env.optional_path("WAYPOST_HSDS_REFERENCE_DIR")
 
+# A folder of public national data set files (HRSA health center sites, hospitals, LSC legal
+# aid programs, as their publishers offer them) that `load_demo` imports after the demo's own
+# data; unset, the demo has none. Other people's files: never copied into the repository.
+DATASETS_DIR = env.optional_path("WAYPOST_DATASETS_DIR")
+
 # Read last: every problem found while reading the settings above, for the system check.
 SETTINGS_PROBLEMS = tuple(env.problems)

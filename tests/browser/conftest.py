@@ -83,6 +83,8 @@ def _server_env(var_dir: Path, quick_exit: str) -> dict[str, str]:
     env = dict(os.environ)
     # Always a private SQLite file: a browser run must never touch a configured database.
     env.pop("DATABASE_URL", None)
+    # The demo's own data, as the other tests have it, not the national data sets.
+    env.pop("WAYPOST_DATASETS_DIR", None)
     env.update(
         {
             "WAYPOST_VAR_DIR": str(var_dir),

@@ -1,10 +1,12 @@
-"""Start-up check: the demo's data files are in the repository and readable as JSON."""
+"""Start-up checks: the demo's data files are in the repository and readable as JSON, and a
+folder of national data sets named by WAYPOST_DATASETS_DIR exists."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 
 from waypost.datasets import demo
@@ -41,3 +43,17 @@ def demo_data_files(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
                 )
             )
     return found
+
+
+@register()
+def datasets_folder(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    folder = settings.DATASETS_DIR
+    if folder is None or folder.is_dir():
+        return []
+    return [
+        Error(
+            f"WAYPOST_DATASETS_DIR={str(folder)!r} is not a folder",
+            hint="Name the folder holding the national data set files, or unset it.",
+            id="waypost.E011",
+        )
+    ]

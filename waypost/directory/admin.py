@@ -39,8 +39,11 @@ class AtLocationInline(admin.TabularInline):
 
 @admin.register(Service)
 class ServiceAdmin(OwnsFactAdmin):
-    list_display = ["name", "organization", "status"]
-    list_filter = ["status", "categories"]
+    list_display = ["name", "organization", "status", "dataset"]
+    # Records imported from a national data set are told apart (and found) by it; their key
+    # there is shown, never edited, so a newer file still finds them.
+    list_filter = ["status", "dataset", "categories"]
+    readonly_fields = ["dataset", "dataset_key"]
     search_fields = ["name", "description", "organization__name"]
     raw_id_fields = ["organization", "fact"]
     filter_horizontal = ["categories", "attributes"]

@@ -118,11 +118,21 @@ class Service(models.Model):
     fact = models.OneToOneField(Fact, on_delete=models.PROTECT, related_name="service")
     # HSDS clients ask for what changed since their last copy (modified_after).
     modified = models.DateTimeField(auto_now=True, db_index=True)
+    # A record imported from a public national data set (waypost/datasets/national) keeps the
+    # data set's name and its own key there, so loading a newer file updates it in place.
+    dataset = models.CharField(max_length=20, blank=True, editable=False)
+    # NULL rather than "" for a record without a key: NULLs never collide in the constraint.
+    dataset_key = models.CharField(  # noqa: DJ001
+        max_length=300, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["name"]
         # Search checks a service's status from this index alone (status, then the row id).
         indexes = [models.Index(fields=["status"], name="service_status")]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "dataset_key"], name="unique_dataset_key")
+        ]
 
     def __str__(self) -> str:
         return self.name
