@@ -61,6 +61,23 @@ def norwalk_ca(db: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _a_cache_of_its_own(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test starts with an empty cache, in memory: what one test cached (a card PDF) is
+    not another's, and tests never fill the var folder's cache."""
+    from django.core.cache import cache
+
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+    with override_settings(CACHES=caches):
+        yield
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests() -> Iterator[None]:
     """A request to /es/ leaves Spanish active in its thread; code run by a test outside a
     request (get_absolute_url, say) must start from the default language."""

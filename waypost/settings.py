@@ -141,6 +141,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's cache holds the card PDFs (waypost/site/pdf.py). Files under VAR_DIR/cache are
+# shared by every worker process with nothing more to run. A card carries the day it is
+# printed, so a stored one is of use for a day; 5,000 of them take about 70 MB.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "waypost" / "locale"]
