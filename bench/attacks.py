@@ -137,8 +137,10 @@ class Browser:
         _, _, page = self.get(path)
         match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         token = match.group(1).decode() if match else ""
+        # What a browser sends under Referrer-Policy: no-referrer from one of the site's pages.
+        extra = {"Sec-Fetch-Site": "same-origin"} if origin == "null" else {}
         status, _, content = self.request(
-            "POST", path, {**fields, "csrfmiddlewaretoken": token}, Origin=origin
+            "POST", path, {**fields, "csrfmiddlewaretoken": token}, Origin=origin, **extra
         )
         return status, content
 
@@ -179,9 +181,14 @@ def attack_recover_addresses(run: Run) -> Outcome:
     """Post a comment and a report from known addresses, copy the database, and hash every
     candidate address with every string the copy holds (the old salt lived there)."""
     senders = [f"127.0.0.{n}" for n in (11, 12, 13)]
-    for address in senders:
-        browser = Browser(run.port, address)
-        browser.post_form("/us/ct/norwalk/comment/", {"body": "Is testing free here?"}, "null")
+    posted = [
+        Browser(run.port, address).post_form(
+            "/us/ct/norwalk/comment/", {"body": "Is testing free here?"}, "null"
+        )[0]
+        for address in senders
+    ]
+    if any(status != 200 for status in posted):
+        return Outcome("client addresses recovered", False, f"comments not posted: {posted}")
     copy = BENCH_DIR / "stolen-copy.sqlite3"
     source = sqlite3.connect(BENCH_DIR / "waypost.sqlite3")
     target = sqlite3.connect(copy)
@@ -427,6 +434,95 @@ def attack_shared_cache(run: Run) -> Outcome:
     )
 
 
+def attack_crafted_values(run: Run) -> Outcome:
+    browser = run.client(91)
+    probes = [
+        "/api/hsds/services?page=%C2%B2",
+        "/api/search?near=06850&open=0001-01-01T00:00%2B14:00",
+        "/api/hsds/services?modified_after=9999-12-31T23:59-14:00",
+        "/search/?near=06850&radius=%D9%A1%D9%A2",
+        "/api/search?q=test%00ing&near=06850",
+        "/us/ct/norwalk%00/",
+        "/api/places/us/ct%00",
+    ]
+    statuses = {path: browser.get(path)[0] for path in probes}
+    errors = {p: s for p, s in statuses.items() if s >= 500}
+    return Outcome(
+        "crafted values give server errors",
+        not errors,
+        f"{len(probes)} crafted requests: "
+        + ", ".join(f"{s}" for s in statuses.values())
+        + (f"; 5xx on {sorted(errors)}" if errors else ""),
+    )
+
+
+def attack_pdf_flood(run: Run) -> Outcome:
+    """Many card.pdf requests at once, then a guide: does the guide still answer quickly?"""
+    browser = run.client(92)
+    browser.get("/us/ct/norwalk/card.pdf")  # the first one is made once
+
+    def fetch(_: int) -> float:
+        started = time.perf_counter()
+        Browser(run.port, "127.0.0.93").get("/us/ct/norwalk/card.pdf")
+        return time.perf_counter() - started
+
+    with concurrent.futures.ThreadPoolExecutor(20) as pool:
+        flood = pool.map(fetch, range(60))
+        started = time.perf_counter()
+        status, _, _ = browser.get("/us/ct/norwalk/")
+        guide_s = time.perf_counter() - started
+        times = sorted(flood)
+    median_ms = times[len(times) // 2] * 1000
+    return Outcome(
+        "card.pdf floods slow every guide",
+        status == 200 and guide_s < 1.0,
+        f"60 card.pdf requests, 20 at a time: median {median_ms:.0f} ms each; "
+        f"a guide during the flood: {guide_s * 1000:.0f} ms",
+    )
+
+
+def attack_long_export(run: Run) -> Outcome:
+    status, headers, body = run.client(94).get("/api/hsds/services?format=ndjson&full=true")
+    lines = body.count(b"\n")
+    return Outcome(
+        "an NDJSON export holds a worker without end",
+        status == 200 and lines <= 10_000,
+        f"one NDJSON response: {lines} records (at most 10,000 a part); "
+        f"next part: {'named' if 'link' in headers else 'none (last part)'}",
+    )
+
+
+def attack_error_pages(run: Run) -> Outcome:
+    _, headers, _ = run.client(95).get("/api/no-such-endpoint")
+    return Outcome(
+        "API errors answer HTML",
+        headers.get("content-type", "").startswith("application/json"),
+        f"unknown API address: {headers.get('content-type')}",
+    )
+
+
+def attack_writes_under_read(run: Run) -> Outcome:
+    """A long read transaction held on the database file while readers post comments."""
+    reader = sqlite3.connect(BENCH_DIR / "waypost.sqlite3", timeout=1)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM directory_service").fetchone()
+    try:
+        results = [
+            Browser(run.port, f"127.0.0.{100 + n}").post_form(
+                "/us/ct/norwalk/comment/", {"body": f"Question {n}"}, "null"
+            )[0]
+            for n in range(5)
+        ]
+    finally:
+        reader.rollback()
+        reader.close()
+    return Outcome(
+        "a long read makes comment posts fail",
+        all(status == 200 for status in results),
+        f"5 comment posts during an open read transaction: statuses {results}",
+    )
+
+
 ATTACKS: list[Attack] = [
     attack_recover_addresses,
     attack_old_keys,
@@ -438,6 +534,11 @@ ATTACKS: list[Attack] = [
     attack_long_session,
     attack_logs,
     attack_shared_cache,
+    attack_crafted_values,
+    attack_pdf_flood,
+    attack_long_export,
+    attack_error_pages,
+    attack_writes_under_read,
 ]
 
 

@@ -428,6 +428,13 @@ def _migrations_key() -> str:
     return hashlib.sha1("\n".join(names).encode()).hexdigest()[:10]
 
 
+def _remove_database(database: Path) -> None:
+    # The database is in WAL mode (settings.py): a log left beside it by a run that was
+    # stopped would be replayed into the next file of that name.
+    for path in (database, *(Path(f"{database}{side}") for side in ("-wal", "-shm"))):
+        path.unlink(missing_ok=True)
+
+
 def prepare_database(var_dir: Path) -> None:
     """A fresh database: migrated and with the gazetteer (copied from a cached template)."""
     template = var_dir / f"template-{_migrations_key()}.sqlite3"
@@ -435,11 +442,12 @@ def prepare_database(var_dir: Path) -> None:
     if not template.exists():
         for old in var_dir.glob("template-*.sqlite3"):
             old.unlink()
-        database.unlink(missing_ok=True)
+        _remove_database(database)
         _manage("migrate", "--noinput", "-v0")
         _manage("load_gazetteer")
+        # Each manage.py process wrote its log back into the file when it closed.
         shutil.copy(database, template)
-    database.unlink(missing_ok=True)
+    _remove_database(database)
     shutil.copy(template, database)
 
 

@@ -63,6 +63,23 @@ def norwalk_ca(db: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _a_cache_of_its_own(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test starts with an empty cache, in memory: what one test cached (a card PDF) is
+    not another's, and tests never fill the var folder's cache."""
+    from django.core.cache import cache
+
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+    with override_settings(CACHES=caches):
+        yield
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests() -> Iterator[None]:
     """A request to /es/ leaves Spanish active in its thread; code run by a test outside a
     request (get_absolute_url, say) must start from the default language."""
@@ -103,3 +120,28 @@ def as_role(client: Any, staff: dict[str, Any]) -> Any:
         return c
 
     return make
+
+
+# -- a site on a database file of its own (tests/sitedb.py) -----------------------------
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty Waypost database file, migrated once by `manage.py migrate`."""
+    from tests.sitedb import DATABASE, manage
+
+    var_dir = tmp_path_factory.mktemp("migrated")
+    done = manage(var_dir, "migrate", "--noinput", "-v0")
+    assert done.returncode == 0, done.stderr
+    return var_dir / DATABASE
+
+
+@pytest.fixture
+def site_var(migrated_sqlite: Path, tmp_path: Path) -> Path:
+    """The var folder of a site of its own, its database a copy of the migrated one."""
+    from tests.sitedb import DATABASE, copy_database
+
+    var_dir = tmp_path / "site"
+    var_dir.mkdir()
+    copy_database(migrated_sqlite, var_dir / DATABASE)
+    return var_dir

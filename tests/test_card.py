@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
 from pypdf import PdfReader
 
 from tests.htmltree import parse
+from waypost.directory.models import Phone, Service
+from waypost.evidence.models import Outcome
+from waypost.evidence.services import record_check
+from waypost.localize import short_day
+from waypost.site import pdf
+from waypost.translations.models import Translation
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +128,103 @@ def test_every_page_links_to_browse_safely(client: Client) -> None:
     for url in ("/", "/us/ct/norwalk/", "/es/us/ca/norwalk/", "/us/ct/norwalk/card/"):
         page = client.get(url).content.decode()
         assert 'href="/browse-safely/"' in page or 'href="/es/browse-safely/"' in page
+
+
+# -- the PDF is made once per content, whoever asks ----------------------------------------
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The HTML of every PDF WeasyPrint is asked to make."""
+    made: list[str] = []
+    real = pdf.render_pdf
+
+    def counting(html: str, stylesheet: str) -> bytes:
+        made.append(html)
+        return real(html, stylesheet)
+
+    monkeypatch.setattr(pdf, "render_pdf", counting)
+    return made
+
+
+def test_a_card_pdf_is_made_once_whoever_asks(as_role: Any, renders: list[str]) -> None:
+    editor = as_role("editor")
+    editor.cookies["waypost-test"] = "a reader's cookie"
+    first = editor.get("/us/ct/norwalk/card.pdf?from=a-link")
+    assert first.status_code == 200
+    assert len(renders) == 1
+    # Nothing of that reader went into the PDF everyone else is then given.
+    assert "editor1" not in renders[0]
+    assert "a-link" not in renders[0]
+    assert "csrf" not in renders[0]
+
+    for client in (Client(), Client(HTTP_USER_AGENT="another browser"), as_role("reader")):
+        again = client.get("/us/ct/norwalk/card.pdf")
+        assert again.content == first.content
+        assert not again.cookies
+    assert len(renders) == 1
+
+    # Each place and language has its own.
+    assert Client().get("/es/us/ct/norwalk/card.pdf").content != first.content
+    assert Client().get("/us/ca/norwalk/card.pdf").content != first.content
+    assert len(renders) == 3
+
+
+def _rename_hotline() -> str:
+    # update(): no model signal fires, as with a bulk import's SQL.
+    Service.objects.filter(name="National Human Trafficking Hotline").update(
+        name="National Human Trafficking Hotline of the United States"
+    )
+    return "National Human Trafficking Hotline of the United States"
+
+
+def _renumber_hotline() -> str:
+    phone = Phone.objects.get(number="1-888-373-7888")
+    phone.number = "1-888-373-7999"
+    phone.save()
+    return "1-888-373-7999"
+
+
+def _check_the_clinic_today() -> str:
+    service = Service.objects.get(name="Norwalk Health Department: walk-in STD clinic")
+    today = dt.date.today()
+    record_check(
+        service.fact,
+        checked_on=today,
+        checked_by="editor1",
+        method="phone call",
+        outcome=Outcome.CONFIRMED,
+    )
+    return f"checked {short_day(today)}"
+
+
+def _retranslate_hotline() -> str:
+    Translation.objects.filter(language="es", source="National Human Trafficking Hotline").update(
+        text="Línea Nacional de Ayuda contra la Trata"
+    )
+    return "Línea Nacional de Ayuda contra la Trata"
+
+
+@pytest.mark.parametrize(
+    ("url", "edit"),
+    [
+        ("/us/ct/norwalk/card.pdf", _rename_hotline),
+        ("/us/ca/norwalk/card.pdf", _renumber_hotline),
+        ("/us/ct/norwalk/card.pdf", _check_the_clinic_today),
+        ("/es/us/ct/norwalk/card.pdf", _retranslate_hotline),
+    ],
+)
+def test_an_edit_to_what_the_card_shows_gives_a_new_pdf(
+    client: Client, renders: list[str], url: str, edit: Callable[[], str]
+) -> None:
+    _, before = pdf_text(client, url)
+    assert len(renders) == 1
+
+    shown = edit()
+    _, after = pdf_text(client, url)
+
+    assert shown not in " ".join(before.split())
+    assert shown in " ".join(after.split())
+    assert len(renders) == 2
+    assert pdf_text(client, url)[1] == after
+    assert len(renders) == 2

@@ -38,7 +38,14 @@ def test_addresses_are_removed(text: str) -> None:
         assert address not in cleaned
 
 
-@pytest.mark.parametrize("text", ["took 12:30:45", "Django 5.2.19", "GET /us/ct/norwalk/ 200"])
+def test_query_strings_are_removed_and_paths_kept() -> None:
+    text = "Error handling request GET /search/?near=41.1,-73.4&q=x"
+    assert without_addresses(text) == "Error handling request GET /search/?[query removed]"
+
+
+@pytest.mark.parametrize(
+    "text", ["took 12:30:45", "Django 5.2.19", "GET /us/ct/norwalk/ 200", "What? Why?"]
+)
 def test_other_text_stays(text: str) -> None:
     assert without_addresses(text) == text
 

@@ -1,7 +1,9 @@
-"""Logging that never writes a client address (docs/PRODUCT.md, "Privacy and safety rules").
+"""Logging that never writes a client address or a query string (docs/PRODUCT.md, "Privacy
+and safety rules"): a search's query can hold where a reader is.
 
 Used by Django's logging (settings.LOGGING) and by the WSGI server's (deploy/gunicorn.conf.py),
-which names a client's address in some of its own messages ("Invalid request from ip=...").
+which names a client's address in some of its own messages ("Invalid request from ip=...")
+and the whole address asked for when a request fails ("Error handling request GET /x?q=...").
 Importable before Django is set up.
 """
 
@@ -12,6 +14,9 @@ import logging
 import re
 
 REMOVED = "[address removed]"
+QUERY_REMOVED = "?[query removed]"
+# A path followed by its query string: the query goes, the path stays.
+_QUERY = re.compile(r"(/[^\s?\"'<>]*)\?[^\s\"'<>]+")
 # Anything that may be an IPv4 or IPv6 address; each candidate is confirmed by `ipaddress`,
 # so times ("12:30:45") and version numbers stay.
 _CANDIDATE = re.compile(r"\[?[0-9A-Fa-f:.]*[:.][0-9A-Fa-f:.%]*\]?")
@@ -33,11 +38,12 @@ def without_addresses(text: str) -> str:
             return REMOVED
         return token
 
-    return _CANDIDATE.sub(replace, text)
+    return _QUERY.sub(lambda m: m.group(1) + QUERY_REMOVED, _CANDIDATE.sub(replace, text))
 
 
 class NoClientAddress(logging.Filter):
-    """Rewrites a record's message (and exception text) without any IP address in it."""
+    """Rewrites a record's message (and exception text) without any IP address or query
+    string in it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

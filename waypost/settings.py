@@ -115,13 +115,45 @@ TEMPLATES = [
 
 DATABASES = {"default": _database(f"sqlite:///{VAR_DIR / 'waypost.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A national directory is about a gigabyte: a larger page cache and memory-mapped reads
-    # keep a search from re-reading the same index pages through system calls.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        f"PRAGMA cache_size = -{env.integer('SQLITE_CACHE_MB', 64) * 1024}; "
-        f"PRAGMA mmap_size = {env.integer('SQLITE_MMAP_MB', 256) * 1024 * 1024};"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # Write-ahead log: readers never block the writer nor the writer the readers, so a
+            # long read (an export streaming every service, a backup) no longer makes a
+            # comment post wait for it and fail. The mode is stored in the file; asking again
+            # on each connection costs nothing and converts a file made before.
+            # A national directory is about a gigabyte: a larger page cache and memory-mapped
+            # reads keep a search from re-reading the same index pages through system calls.
+            "init_command": (
+                "PRAGMA journal_mode = WAL; "
+                f"PRAGMA cache_size = -{env.integer('SQLITE_CACHE_MB', 64) * 1024}; "
+                f"PRAGMA mmap_size = {env.integer('SQLITE_MMAP_MB', 256) * 1024 * 1024};"
+            ),
+            # A transaction that reads before it writes (a rate limit, a moderation) would,
+            # begun deferred, fail at once with "database is locked" when another connection
+            # committed since its read: SQLite cannot wait there without losing the snapshot.
+            # Begun IMMEDIATE, it takes the write lock first, so writers queue instead. Reads
+            # outside transaction.atomic() (every page) take no lock at all; a long read inside
+            # one would hold writers back, so none is written that way.
+            "transaction_mode": "IMMEDIATE",
+            # How long a writer waits for the one before it (5 s by default). A page's write
+            # takes milliseconds; an import holds the lock throughout, and a write waiting
+            # longer than this for it still fails.
+            "timeout": 20,
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Django's cache holds the card PDFs (waypost/site/pdf.py). Files under VAR_DIR/cache are
+# shared by every worker process with nothing more to run. A card carries the day it is
+# printed, so a stored one is of use for a day; 5,000 of them take about 70 MB.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]

@@ -1,11 +1,25 @@
-"""HTML → PDF for printable pages, with WeasyPrint and Waypost's own files only."""
+"""HTML → PDF for printable pages, with WeasyPrint and Waypost's own files only.
+
+Making a PDF costs about 160 ms of CPU, a page about 10: uncached, a few dozen requests for a
+card would slow every guide. A PDF is therefore kept in Django's cache (settings.CACHES), under
+a digest of the HTML and stylesheet it is made from. That digest is the data version: the HTML
+holds everything the card shows (each name, number, check date and translation, the day it
+is printed, the guide's address), so any change to any of them, however it was written (an
+editor's save, a bulk import's SQL, a fact falling due as days pass, a new template or
+stylesheet), asks for a new PDF, and an unchanged card is never made twice.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from weasyprint import CSS, HTML
+
+# Bumped when what is stored under a key changes shape.
+CACHE_VERSION = 1
 
 
 def _no_fetching(url: str, timeout: int = 10, ssl_context: object = None) -> dict[str, object]:
@@ -13,9 +27,26 @@ def _no_fetching(url: str, timeout: int = 10, ssl_context: object = None) -> dic
     raise ValueError(f"not fetched: {url}")
 
 
-def render_pdf(html: str, stylesheet: str) -> bytes:
+def _stylesheet(stylesheet: str) -> str:
     path = finders.find(stylesheet)
     if not isinstance(path, str):
         raise FileNotFoundError(stylesheet)
-    css = CSS(string=Path(path).read_text(encoding="utf-8"))
+    return Path(path).read_text(encoding="utf-8")
+
+
+def render_pdf(html: str, stylesheet: str) -> bytes:
+    css = CSS(string=_stylesheet(stylesheet))
     return bytes(HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=[css]))
+
+
+def cached_pdf(html: str, stylesheet: str, *, name: str) -> bytes:
+    """The PDF of `html`, made once per content. `name` (what the PDF is of: a place and a
+    language) keeps keys readable; the HTML must hold nothing of the reader asking for it."""
+    digest = hashlib.sha256(f"{html}\0{_stylesheet(stylesheet)}".encode()).hexdigest()
+    key = f"pdf:{name}:{digest}"
+    found = cache.get(key, version=CACHE_VERSION)
+    if isinstance(found, bytes):
+        return found
+    pdf = render_pdf(html, stylesheet)
+    cache.set(key, pdf, version=CACHE_VERSION)
+    return pdf

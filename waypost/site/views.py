@@ -33,7 +33,7 @@ from waypost.guides.services import compose_guide
 from waypost.guides.structured_data import faq_json_ld_text
 from waypost.places.models import Place
 from waypost.places.services import BadQuery, city_at, find_places, suggest_for_path
-from waypost.site.pdf import render_pdf
+from waypost.site.pdf import cached_pdf
 
 # The JSON API answers in JSON even where none of its views does: an unknown address, a
 # server error, a refused parameter.
@@ -141,9 +141,15 @@ def card_pdf(request: HttpRequest, state: str, city: str) -> HttpResponse:
     place = city_at(f"us/{state}/{city}")
     if place is None:
         return not_found(request)
-    html = render_to_string("site/card_pdf.html", _card_context(request, place), request)
-    response = HttpResponse(render_pdf(html, "site/site.css"), content_type="application/pdf")
-    name = f"waypost-{place.slug}-{place.state_code.lower()}-{get_language()}.pdf"
+    language = get_language()
+    # Rendered without the request, so that the PDF (kept in the cache, for everyone) holds
+    # nothing of the reader: no user, cookie or query. The host, in the guide's address, is
+    # one of ALLOWED_HOSTS.
+    context = {**_card_context(request, place), "LANG": language}
+    html = render_to_string("site/card_pdf.html", context)
+    pdf = cached_pdf(html, "site/site.css", name=f"card:{place.pk}:{language}")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"waypost-{place.slug}-{place.state_code.lower()}-{language}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
 
