@@ -128,6 +128,8 @@ def items_localizer(language: str, items: list[Item]) -> Localizer:
 # With no service within the nearby radius, the guide lists this many of the nearest known,
 # looking this far (miles).
 NEAREST_WHEN_NONE = 3
+# Services listed under one question, nearest first (the list links to a search for more).
+MAX_SERVICES_PER_BLOCK = 5
 FARTHER_RINGS_MI = (180.0, 600.0, 3000.0)
 
 # The question whose answer the page follows with the laws no longer in force.
@@ -351,6 +353,10 @@ class GuideComposer:
                     items.append(
                         self._service_item(near.service, near.distance_mi, local, near.location)
                     )
+                    # Nearest first; the block links to the search for the rest, so a city
+                    # with seventy hospitals around still gets a light page.
+                    if sum(1 for i in items if i.evidence.refs) >= MAX_SERVICES_PER_BLOCK:
+                        break
         elif spec.kind == "hotlines":
             wanted = category_codes_with_descendants(list(spec.categories))
             for service in self.hotline_services:
@@ -384,7 +390,14 @@ class GuideComposer:
         guide = Guide(self.place, self.on, self.language, self.chain)
         guide.radius_mi = settings.NEARBY_RADIUS_MI
         # Page order is citation order: hotlines, then facts about the place, then topics.
-        guide.hotlines = [self._service_item(s, None, False) for s in self.hotline_services]
+        # "Help now, by phone" is for crisis lines: legal aid programs, reached by phone too,
+        # answer the legal help question instead.
+        not_crisis = category_codes_with_descendants(["legal"])
+        guide.hotlines = [
+            self._service_item(s, None, False)
+            for s in self.hotline_services
+            if not self.terms[s.pk].categories <= not_crisis or not self.terms[s.pk].categories
+        ]
         guide.about = [self.item(f) for f in self.place_facts if f.question == "about"]
         guide.nearest_elsewhere = [
             self._service_item(n.service, n.distance_mi, False, n.location) for n in self.farther

@@ -102,7 +102,9 @@ TOPICS: tuple[Topic, ...] = (
             Question(
                 "testing",
                 _("Where can I get tested for STIs and HIV?"),
-                (BlockSpec("services", categories=("sti-testing", "hiv-testing")),),
+                # Federally funded health centers serve anyone whatever they can pay; readers
+                # are told to ask them about STI and HIV testing.
+                (BlockSpec("services", categories=("sti-testing", "hiv-testing", "primary-care")),),
             ),
             Question(
                 "syringes-naloxone",
@@ -186,7 +188,11 @@ TOPICS: tuple[Topic, ...] = (
             Question(
                 "legal-help",
                 _("Where can I get legal help?"),
-                (BlockSpec("services", categories=("legal",)),),
+                (
+                    BlockSpec("services", categories=("legal",)),
+                    # Legal aid programs serving the whole state are reached by phone.
+                    BlockSpec("hotlines", categories=("legal",)),
+                ),
             ),
         ),
     ),
