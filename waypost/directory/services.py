@@ -145,3 +145,20 @@ def coarsen_area_only_locations() -> int:
             location.save(update_fields=["latitude", "longitude"])
             changed += 1
     return changed
+
+
+def nearest_per_category(
+    near: dict[int, tuple[float, Location]], keep: int
+) -> dict[int, tuple[float, Location]]:
+    """The services among `near` that are among the `keep` nearest of one of their
+    categories. A page lists a few services per question, nearest first; a city among
+    thousands of services need not read the rest (their phones, hours and sources)."""
+    categories = terms_of(near)
+    counts: dict[str, int] = {}
+    kept: dict[int, tuple[float, Location]] = {}
+    for service_id, found in sorted(near.items(), key=lambda kv: kv[1][0]):
+        for code in categories[service_id].categories:
+            if counts.get(code, 0) < keep:
+                counts[code] = counts.get(code, 0) + 1
+                kept[service_id] = found
+    return kept

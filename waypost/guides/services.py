@@ -21,6 +21,7 @@ from waypost.directory.services import (
     hotline_ids,
     locations_near,
     nearby_from,
+    nearest_per_category,
     terms_of,
 )
 from waypost.directory.taxonomy import category_codes_with_descendants
@@ -223,6 +224,8 @@ class GuideComposer:
             near = locations_near(
                 self.place.latitude, self.place.longitude, settings.NEARBY_RADIUS_MI
             )
+            # Twice what a question lists: room for services a block leaves out (no source).
+            near = nearest_per_category(near, 2 * MAX_SERVICES_PER_BLOCK)
             if not near:
                 self.farther_ids = self._nearest_beyond_radius()
         hotlines = hotline_ids(self.chain)
