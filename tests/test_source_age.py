@@ -135,3 +135,13 @@ def test_the_api_says_the_status_and_the_age(client: Client) -> None:
     for item in found:
         assert item["evidence"]["status"] == "due"
         assert item["evidence"]["old_source_as_of"] == "2019"
+
+
+@pytest.mark.parametrize(("prefix", "words"), [("", "No longer listed:"), ("/es", "Ya no figura:")])
+def test_a_service_no_longer_listed_says_so_on_its_page(
+    client: Client, prefix: str, words: str
+) -> None:
+    service = Service.objects.get(name="Norwalk Health Department: walk-in STD clinic")
+    assert words not in client.get(f"{prefix}/services/{service.hsds_id}/").content.decode()
+    Service.objects.filter(pk=service.pk).update(status="inactive")
+    assert words in client.get(f"{prefix}/services/{service.hsds_id}/").content.decode()
