@@ -10,14 +10,18 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 # Shown with every imported record (and translated in data/translations/es.json): none of
 # these data sets is current, and a reader should hear so before making a trip.
+# A row of a data set file, whatever its format.
+R = TypeVar("R")
+
 FACT_NOTE = "From a national data set that may be out of date. Call before you go."
 
 # -- text -------------------------------------------------------------------------------
@@ -298,6 +302,23 @@ class Batch:
     sites: list[Site]
     left_out: list[LeftOut]
     merged: int = 0
+
+
+def judge(
+    rows: Iterable[R], site: Callable[[R], Site | LeftOut]
+) -> tuple[list[Site], list[LeftOut], int]:
+    """Each row judged by the data set's rule, then sites that are one place merged: the
+    sites, the rows left out (with why), and how many rows were merged into another."""
+    sites: list[Site] = []
+    left_out: list[LeftOut] = []
+    for row in rows:
+        judged = site(row)
+        if isinstance(judged, LeftOut):
+            left_out.append(judged)
+        else:
+            sites.append(judged)
+    merged_sites, merged = merge(sites)
+    return merged_sites, left_out, merged
 
 
 def merge(sites: list[Site]) -> tuple[list[Site], int]:

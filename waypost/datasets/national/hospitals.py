@@ -20,7 +20,7 @@ from waypost.datasets.national.common import (
     Site,
     SourceSpec,
     clean,
-    merge,
+    judge,
 )
 from waypost.datasets.national.files import Format, Row, Table
 from waypost.datasets.national.places import Gazetteer, put, where
@@ -79,15 +79,7 @@ def _zip(text: str) -> str:
 
 
 def read(fmt: Format, table: Table, gazetteer: Gazetteer, as_of: str | None) -> Batch:
-    sites: list[Site] = []
-    left_out: list[LeftOut] = []
-    for row in table.rows:
-        judged = _site(row, gazetteer)
-        if isinstance(judged, LeftOut):
-            left_out.append(judged)
-        else:
-            sites.append(judged)
-    merged_sites, merged = merge(sites)
+    merged_sites, left_out, merged = judge(table.rows, lambda row: _site(row, gazetteer))
     as_of = as_of or "2020"
     source = SourceSpec(
         source_key(KIND, as_of),

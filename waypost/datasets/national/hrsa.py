@@ -33,8 +33,8 @@ from waypost.datasets.national.common import (
     Site,
     SourceSpec,
     clean,
+    judge,
     key_text,
-    merge,
     not_walk_in,
     phone,
     web_address,
@@ -151,15 +151,7 @@ def shown_name(name: str, street: str) -> str:
 
 def read(fmt: Format, table: Table, gazetteer: Gazetteer, as_of: str | None) -> Batch:
     columns = COLUMNS[fmt]
-    sites: list[Site] = []
-    left_out: list[LeftOut] = []
-    for row in table.rows:
-        judged = _site(row, columns, gazetteer)
-        if isinstance(judged, LeftOut):
-            left_out.append(judged)
-        else:
-            sites.append(judged)
-    merged_sites, merged = merge(sites)
+    merged_sites, left_out, merged = judge(table.rows, lambda row: _site(row, columns, gazetteer))
     source = _source(fmt, table, as_of)
     return Batch(KIND, table.file, source, len(table.rows), merged_sites, left_out, merged)
 

@@ -23,8 +23,8 @@ from waypost.datasets.national.common import (
     Site,
     SourceSpec,
     clean,
+    judge,
     key_text,
-    merge,
     phone,
     web_address,
 )
@@ -59,15 +59,7 @@ FORMATS = (PROGRAMS,)
 
 
 def read(fmt: Format, table: Table, gazetteer: Gazetteer, as_of: str | None) -> Batch:
-    sites: list[Site] = []
-    left_out: list[LeftOut] = []
-    for row in table.rows:
-        judged = _site(row, gazetteer)
-        if isinstance(judged, LeftOut):
-            left_out.append(judged)
-        else:
-            sites.append(judged)
-    merged_sites, merged = merge(sites)
+    merged_sites, left_out, merged = judge(table.rows, lambda row: _site(row, gazetteer))
     as_of = as_of or AS_OF
     source = SourceSpec(source_key(KIND, as_of), GRANTEES_PAGE, TITLE, PUBLISHER, as_of)
     return Batch(KIND, table.file, source, len(table.rows), merged_sites, left_out, merged)
