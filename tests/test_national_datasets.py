@@ -387,6 +387,10 @@ def test_editors_find_imported_records_by_their_data_set_and_see_their_key(as_ro
     listing = editor.get("/editors/directory/service/?dataset=lsc").content.decode()
     assert "Gulf Coast Legal Aid" in listing
     assert "National Sexual Assault Hotline" not in listing
+    # Every choice of the filter has a name (an empty link fails accessibility checks).
+    assert '<a href="?dataset=">' not in listing and "none (typed by editors)" in listing
+    typed = editor.get("/editors/directory/service/?dataset=none").content.decode()
+    assert "National Sexual Assault Hotline" in typed and "Gulf Coast Legal Aid" not in typed
     gulf = service("Gulf Coast Legal Aid")
     page = editor.get(f"/editors/directory/service/{gulf.pk}/change/").content.decode()
     assert "TX-91|GULF COAST LEGAL AID" in page
