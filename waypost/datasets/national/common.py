@@ -304,6 +304,20 @@ class Batch:
     merged: int = 0
 
 
+MAX_NAME = 200
+
+
+def site_name(line: int, raw: str | None) -> str | LeftOut:
+    """The name a record is listed under, or why the row is left out (the rule of every
+    data set: a name, and one that fits the directory)."""
+    name = clean(raw)
+    if not name:
+        return LeftOut(line, NO_NAME)
+    if len(name) > MAX_NAME:
+        return LeftOut(line, NAME_TOO_LONG, name)
+    return name
+
+
 def judge(
     rows: Iterable[R], site: Callable[[R], Site | LeftOut]
 ) -> tuple[list[Site], list[LeftOut], int]:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 
 from waypost.datasets.national.common import (
-    NAME_TOO_LONG,
-    NO_NAME,
     NO_STATE,
     Batch,
     LeftOut,
@@ -21,6 +19,7 @@ from waypost.datasets.national.common import (
     SourceSpec,
     clean,
     judge,
+    site_name,
 )
 from waypost.datasets.national.files import Format, Row, Table
 from waypost.datasets.national.places import Gazetteer, put, where
@@ -93,11 +92,9 @@ def read(fmt: Format, table: Table, gazetteer: Gazetteer, as_of: str | None) -> 
 
 def _site(row: Row, gazetteer: Gazetteer) -> Site | LeftOut:
     line = row.line
-    name = clean(row.get("Name"))
-    if not name:
-        return LeftOut(line, NO_NAME)
-    if len(name) > 200:
-        return LeftOut(line, NAME_TOO_LONG, name)
+    name = site_name(line, row.get("Name"))
+    if isinstance(name, LeftOut):
+        return name
     kind = clean(row.get("Hospital Type")).upper()
     if kind not in WITH_EMERGENCY_DEPARTMENT:
         return LeftOut(line, NOT_EMERGENCY, name, kind or "no type")

@@ -21,8 +21,6 @@ from waypost.datasets.national.common import (
     ADMINISTRATIVE,
     CLOSED_SETTING,
     MOBILE,
-    NAME_TOO_LONG,
-    NO_NAME,
     NO_STATE,
     NOT_A_PHONE,
     NOT_ACTIVE,
@@ -37,6 +35,7 @@ from waypost.datasets.national.common import (
     key_text,
     not_walk_in,
     phone,
+    site_name,
     web_address,
 )
 from waypost.datasets.national.files import Format, Row, Table
@@ -157,12 +156,10 @@ def read(fmt: Format, table: Table, gazetteer: Gazetteer, as_of: str | None) -> 
 
 
 def _site(row: Row, columns: _Columns, gazetteer: Gazetteer) -> Site | LeftOut:
-    name = clean(row.get(columns.name))
     line = row.line
-    if not name:
-        return LeftOut(line, NO_NAME)
-    if len(name) > 200:
-        return LeftOut(line, NAME_TOO_LONG, name)
+    name = site_name(line, row.get(columns.name))
+    if isinstance(name, LeftOut):
+        return name
     state = clean(row.get(columns.state)).upper()
     if gazetteer.state(state) is None:
         return LeftOut(line, NO_STATE, name, state or "no state")

@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 
 from waypost.datasets.national.common import (
-    NAME_TOO_LONG,
-    NO_NAME,
     NO_STATE,
     NOT_A_PHONE,
     Batch,
@@ -26,6 +24,7 @@ from waypost.datasets.national.common import (
     judge,
     key_text,
     phone,
+    site_name,
     web_address,
 )
 from waypost.datasets.national.files import Format, Row, Table
@@ -77,11 +76,9 @@ def _phones(row: Row) -> list[PhoneNumber]:
 
 def _site(row: Row, gazetteer: Gazetteer) -> Site | LeftOut:
     line = row.line
-    name = clean(row.get("R_Legalname"))
-    if not name:
-        return LeftOut(line, NO_NAME)
-    if len(name) > 200:
-        return LeftOut(line, NAME_TOO_LONG, name)
+    name = site_name(line, row.get("R_Legalname"))
+    if isinstance(name, LeftOut):
+        return name
     area = clean(row.get("Serv_Area_ID")).upper()
     match = _SERVICE_AREA.match(area)
     if match is None:

@@ -244,7 +244,8 @@ def card_item(context: dict[str, Any], item: Item) -> SafeString:
 def old_source(fact: Fact) -> Source | None:
     """For a service's or phone's own page: the newest of the fact's sources when all are
     older than the check window (the same rule as a guide's listing), else None."""
-    sources = [c.source for c in fact.citations.select_related("source")]
+    # .all(): the service page prefetches every citation with its source (no query per fact).
+    sources = [c.source for c in fact.citations.all()]
     return newest_outdated(sources, dt.date.today())
 
 
