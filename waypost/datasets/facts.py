@@ -179,6 +179,7 @@ class FactsLoader:
                 "title": record.text("title", required=True, max_length=300),
                 "publisher": record.text("publisher", max_length=200),
                 "as_of": "" if as_of is None else str(as_of)[:10],
+                "official": record.flag("official"),
             },
         )
         self.sources[key] = source
@@ -201,6 +202,10 @@ class FactsLoader:
         if note and note not in fact.note:
             fact.note = f"{fact.note}; {note}" if fact.note else note
             fact.save(update_fields=["note"])
+        caveat = record.text("caveat", max_length=300)
+        if caveat and caveat not in fact.caveat:
+            fact.caveat = f"{fact.caveat} {caveat}" if fact.caveat else caveat
+            fact.save(update_fields=["caveat"])
         excerpt = record.text("excerpt")
         for source in sources:
             cite(fact, source, excerpt)
@@ -283,6 +288,7 @@ class FactsLoader:
         fact = self._fact(record, law.citation or title, statement.fact if statement else None)
         if statement is None:
             statement = LawStatement(law=law, topic=topic, fact=fact)
+        statement.title = title
         statement.summary = summary
         statement.classification = record.text("classification", max_length=120)
         statement.max_jail = record.text("max_jail", max_length=120)

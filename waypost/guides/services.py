@@ -122,7 +122,7 @@ def items_localizer(language: str, items: list[Item]) -> Localizer:
         if item.location is not None:
             objects.append(item.location)
         extra.extend(item.attributes)
-        extra.append(item.evidence.note)
+        extra.append(item.evidence.caveat)
     return localizer_for(language, objects, extra)
 
 
