@@ -26,6 +26,8 @@ PROJECT_DATA = settings.BASE_DIR / "data"
 # One facts file per state (and DC), with its counties: editors of one state never touch
 # another's file.
 STATE_LAWS = "laws"
+# Each state's statewide help (coalitions, compensation, 211, testing information).
+STATE_RESOURCES = "resources"
 STATE_COUNT = 51
 
 
@@ -35,6 +37,7 @@ def demo_files() -> list[Path]:
         PROJECT_DATA / "federal-facts.json",
         PROJECT_DATA / "norwalk-facts.json",
         *sorted((PROJECT_DATA / STATE_LAWS).glob("us-*.json")),
+        *sorted((PROJECT_DATA / STATE_RESOURCES).glob("us-*.json")),
     ]
 
 

@@ -61,6 +61,17 @@ SECTIONS = (
     "hotlines",
     "services",
     "notes",
+    "absent",
+)
+
+# The kinds of statewide help every state's resources file accounts for: a record of that
+# kind, or an "absent" entry saying why the state has none.
+RESOURCE_KINDS = (
+    "sexual-assault",
+    "domestic-violence",
+    "victim-compensation",
+    "211",
+    "hiv-sti-testing",
 )
 
 
@@ -379,6 +390,13 @@ class FactsLoader:
             defaults={"question": question, "citation": citation, "fact": fact},
         )
 
+    def _load_absent(self, record: Record) -> None:
+        """A kind of statewide help the state does not have, and why: kept in the data so
+        the gap is explained, not shown as a service."""
+        kind = record.choice("resource", list(RESOURCE_KINDS))
+        self._once("absent", (kind,), record, "resource")
+        record.text("why", required=True)
+
     def _load_benefits(self, record: Record) -> None:
         self._load_programs(record, kind=ProgramKind.BENEFIT)
 
@@ -397,6 +415,11 @@ class FactsLoader:
 
     def _service(self, record: Record, organization_name: str, section: str) -> Service:
         name = record.text("name", required=True, max_length=200)
+        if record.has("resource"):
+            record.choice("resource", list(RESOURCE_KINDS))
+        url = record.text("url", max_length=500)
+        if url and not url.startswith(("http://", "https://")):
+            raise record.error("url", f"{url!r} is not an http(s) URL")
         self._once(section, (organization_name, name), record, "name")
         categories = self._terms(record, "categories", CATEGORY_TAXONOMY)
         attributes = self._terms(record, "attributes", ATTRIBUTE_TAXONOMY)
@@ -411,6 +434,7 @@ class FactsLoader:
                 "fees_description": record.text("cost", max_length=200),
                 "hours_description": record.text("hours", max_length=200),
                 "languages_description": record.text("languages_note", max_length=200),
+                "url": url,
                 "fact": fact,
             },
         )
