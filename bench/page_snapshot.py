@@ -52,6 +52,9 @@ def _prepare() -> None:
     from waypost.datasets.demo import load_demo
     from waypost.guides.models import EditorialAnswer
 
+    # Stops at once when something is missing (compiled translations, say) rather than
+    # writing pages that differ for that reason.
+    call_command("check", fail_level="ERROR")
     call_command("migrate", interactive=False, verbosity=0)
     if not EditorialAnswer.objects.exists():
         load_demo()

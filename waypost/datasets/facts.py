@@ -20,6 +20,7 @@ from django.db import transaction
 from waypost.datasets import locate
 from waypost.datasets.errors import DataFileError
 from waypost.datasets.records import Record
+from waypost.dataversion.services import many_writes
 from waypost.directory.models import (
     Address,
     Location,
@@ -563,5 +564,6 @@ def _time(record: Record, field_name: str) -> dt.time:
         raise record.error(field_name, f"{value!r} is not a time (HH:MM)") from None
 
 
+@many_writes()
 def load_facts_file(path: Path | str) -> LoadReport:
     return FactsLoader(Path(path)).load()

@@ -16,9 +16,11 @@ from django.conf import settings
 from django.db import transaction
 
 from waypost.datasets.errors import DataFileError
+from waypost.dataversion.services import many_writes
 from waypost.translations.models import Translation, text_key
 
 
+@many_writes()
 def load_translations_file(path: Path) -> int:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -60,6 +62,7 @@ def load_translations_file(path: Path) -> int:
     return len(rows)
 
 
+@many_writes()
 def load_translations_dir(directory: Path) -> int:
     if not directory.is_dir():
         raise DataFileError(str(directory), "directory", None, "does not exist")
