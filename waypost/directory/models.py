@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from waypost.directory.confidential import area_point
 from waypost.evidence.models import Fact
-from waypost.localize import language_prefix
 from waypost.places.models import Place
+from waypost.translations.language import language_prefix
 
 
 class Taxonomy(models.Model):

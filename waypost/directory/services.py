@@ -10,17 +10,13 @@ from django.db.models import Prefetch, QuerySet
 
 from waypost.directory.confidential import area_point, shown_distance
 from waypost.directory.models import (
-    Address,
     Location,
     Phone,
     Service,
-    ServiceArea,
     ServiceAtLocation,
-    TaxonomyTerm,
 )
 from waypost.places.geo import bounding_box, distance_mi
 from waypost.places.models import Place
-from waypost.sqlreads import Part, attach, fetch, placeholders, table
 
 
 @dataclass(frozen=True)
@@ -52,50 +48,34 @@ def with_details(services: QuerySet[Service], *, citations: bool = True) -> Quer
 
 
 def terms_of(service_ids: Iterable[int]) -> dict[int, ServiceTerms]:
-    """Category codes and attribute names per service, in one flat query for a whole page."""
+    """Category codes and attribute names per service, in two flat queries for a whole page."""
     ids = list(service_ids)
     categories: dict[int, set[str]] = {i: set() for i in ids}
     attributes: dict[int, list[str]] = {i: [] for i in ids}
-    term = table(TaxonomyTerm)
-    marks = placeholders(ids)
-    sql = (
-        f"SELECT 'c', x.service_id, t.code FROM {table(Service.categories.through)} x"
-        f" JOIN {term} t ON t.id = x.taxonomyterm_id WHERE x.service_id IN ({marks})"
-        " UNION ALL"
-        f" SELECT 'a', x.service_id, t.name FROM {table(Service.attributes.through)} x"
-        f" JOIN {term} t ON t.id = x.taxonomyterm_id WHERE x.service_id IN ({marks})"
-    )
-    for kind, service_id, name in fetch(sql, [*ids, *ids]):
-        if kind == "c":
-            categories[service_id].add(name)
-        else:
-            attributes[service_id].append(name)
+    in_categories = Service.categories.through.objects.filter(service_id__in=ids)
+    for service_id, code in in_categories.values_list("service_id", "taxonomyterm__code"):
+        categories[service_id].add(code)
+    with_attributes = Service.attributes.through.objects.filter(service_id__in=ids)
+    for service_id, name in with_attributes.values_list("service_id", "taxonomyterm__name"):
+        attributes[service_id].append(name)
     return {i: ServiceTerms(frozenset(categories[i]), tuple(sorted(attributes[i]))) for i in ids}
 
 
 def locations_near(lat: float, lng: float, radius_mi: float) -> dict[int, tuple[float, Location]]:
     """Service id → (distance, nearest location) for every service within the radius."""
     min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_mi)
-    loc, address, place = Part(Location, "lo"), Part(Address, "ad", True), Part(Place, "pl", True)
     # The bounding box uses the (latitude, longitude) index; the circle is cut in Python.
-    sql = (
-        f"SELECT {loc.columns}, {address.columns}, {place.columns}, x.service_id"
-        f" FROM {table(ServiceAtLocation)} x JOIN {loc.table} ON lo.id = x.location_id"
-        f" JOIN {table(Service)} s ON s.id = x.service_id"
-        f" LEFT JOIN {address.table} ON ad.location_id = lo.id"
-        f" LEFT JOIN {place.table} ON pl.id = lo.place_id"
-        " WHERE lo.latitude BETWEEN %s AND %s AND lo.longitude BETWEEN %s AND %s"
-        " AND s.status = 'active'"
-    )
+    links = ServiceAtLocation.objects.filter(
+        location__latitude__range=(min_lat, max_lat),
+        location__longitude__range=(min_lng, max_lng),
+        service__status="active",
+    ).select_related("location__address", "location__place")
     best: dict[int, tuple[float, Location]] = {}
-    for location, addr, located_in, service_id in fetch(
-        sql, [min_lat, max_lat, min_lng, max_lng], loc, address, place
-    ):
+    for link in links:
+        location = link.location
         d = distance_mi(lat, lng, location.latitude, location.longitude)
-        if d <= radius_mi and (service_id not in best or d < best[service_id][0]):
-            attach(location, "address", addr)
-            attach(location, "place", located_in)
-            best[service_id] = (d, location)
+        if d <= radius_mi and (link.service_id not in best or d < best[link.service_id][0]):
+            best[link.service_id] = (d, location)
     return best
 
 
@@ -116,15 +96,16 @@ def hotline_ids(places: list[Place]) -> list[int]:
 
     Ordered broadest area first (national before state), then by name.
     """
-    ids = [p.pk for p in places]
-    sql = (
-        f"SELECT s.id FROM {table(Service)} s JOIN {table(ServiceArea)} a ON a.service_id = s.id"
-        f" JOIN {table(Place)} p ON p.id = a.place_id"
-        f" WHERE a.place_id IN ({placeholders(ids)}) AND s.status = 'active'"
-        f" AND NOT EXISTS (SELECT 1 FROM {table(ServiceAtLocation)} x WHERE x.service_id = s.id)"
-        " ORDER BY p.path, s.name"
+    found = (
+        Service.objects.filter(
+            areas__place__in=places,
+            status="active",
+            at_locations__isnull=True,
+        )
+        .order_by("areas__place__path", "name")
+        .values_list("id", flat=True)
     )
-    return list(dict.fromkeys(service_id for (service_id,) in fetch(sql, ids)))
+    return list(dict.fromkeys(found))
 
 
 def hotlines_for(places: list[Place]) -> list[Service]:

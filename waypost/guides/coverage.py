@@ -20,8 +20,8 @@ from waypost.evidence.models import Citation, Status, fact_status
 from waypost.guides.models import PlaceFact
 from waypost.guides.services import GuideComposer, Item, items_localizer
 from waypost.laws.models import Law, LawStatement, LawTopic, Program, ProgramKind
-from waypost.localize import language_prefix
 from waypost.places.models import Place, PlaceKind
+from waypost.translations.language import language_prefix
 from waypost.translations.services import ENGLISH, Localizer
 
 CHECKED = "checked"

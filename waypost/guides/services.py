@@ -28,12 +28,11 @@ from waypost.directory.taxonomy import category_codes_with_descendants
 from waypost.evidence.models import Fact, Source
 from waypost.guides import editorial, reads
 from waypost.guides.citations import CitationRegistry, Evidence, evidence_for
-from waypost.guides.localized import localizer_for
 from waypost.guides.models import EditorialAnswer, PlaceFact
 from waypost.guides.topics import TOPICS, BlockSpec, Question, Topic
 from waypost.laws.models import LawChange, LawStatement, Program
 from waypost.places.models import Place, PlaceKind
-from waypost.translations.services import ENGLISH, Localizer
+from waypost.translations.services import ENGLISH, Localizer, localizer_for
 
 
 @dataclass(frozen=True)

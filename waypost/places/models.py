@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from waypost.localize import language_prefix
 from waypost.places.text import normalize_name
+from waypost.translations.language import language_prefix
 
 
 class PlaceKind(models.TextChoices):

@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from waypost.guides.localized import localizer_for
 from waypost.search.forms import LANGUAGES, filter_choices
 from waypost.search.services import DEFAULT_RADIUS_MI, BadSearch, SearchQuery, search
+from waypost.translations.services import localizer_for
 
 FIELDS = ("near", "radius", "category", "attr", "lang", "open", "q", "page", "per_page")
 PAGE_WINDOW = 3

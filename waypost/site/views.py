@@ -28,13 +28,13 @@ from waypost.guides.coverage import (
     state_by_code,
     state_coverage,
 )
-from waypost.guides.localized import localizer_for
 from waypost.guides.services import compose_guide
 from waypost.guides.structured_data import faq_json_ld_text
 from waypost.places.models import Place
 from waypost.places.services import BadQuery, city_at, find_places, suggest_for_path
 from waypost.site.pagecache import cached_page
 from waypost.site.pdf import cached_pdf
+from waypost.translations.services import localizer_for
 
 # The JSON API answers in JSON even where none of its views does: an unknown address, a
 # server error, a refused parameter.

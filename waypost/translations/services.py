@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from html import escape
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext
@@ -53,3 +54,47 @@ class Localizer:
 
 
 ENGLISH = Localizer(settings.LANGUAGE_CODE)
+
+
+# The fields of each record shown in the reader's language. Citations, bill numbers,
+# addresses, phone numbers and the names of organisations and places stay as on file; the
+# plain-language text around them is translated.
+TRANSLATED_FIELDS: dict[str, tuple[str, ...]] = {
+    "LawStatement": ("summary", "classification", "max_jail", "penalty_note"),
+    "Law": ("title",),
+    "LawChange": ("name", "change"),
+    "Program": ("title", "summary"),
+    "PlaceFact": ("text",),
+    "Service": ("name", "description", "fees_description", "hours_description"),
+    "Phone": ("description",),
+    "Location": ("area_description",),
+    "Fact": ("note",),
+}
+# Records shown with a record: the law a statement is about, the fact carrying the sources.
+# Pages read them with the record (select_related), so following them asks nothing more.
+SHOWN_WITH: dict[str, tuple[str, ...]] = {
+    "LawStatement": ("law", "fact"),
+    "LawChange": ("fact",),
+    "Program": ("fact",),
+    "PlaceFact": ("fact",),
+    "EditorialAnswer": ("fact",),
+    "Service": ("fact",),
+    "Phone": ("fact",),
+}
+
+
+def texts_of(obj: Any) -> list[str]:
+    """The translatable text of a record and of the records shown with it."""
+    name = type(obj).__name__
+    out = [getattr(obj, f, "") or "" for f in TRANSLATED_FIELDS.get(name, ())]
+    for related in SHOWN_WITH.get(name, ()):
+        out.extend(texts_of(getattr(obj, related)))
+    return out
+
+
+def localizer_for(language: str, objects: Iterable[Any], extra: Iterable[str] = ()) -> Localizer:
+    """One query for the translations of everything the records show."""
+    texts: list[str] = list(extra)
+    for obj in objects:
+        texts.extend(texts_of(obj))
+    return Localizer.load(language, texts)

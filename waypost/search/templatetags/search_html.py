@@ -15,10 +15,10 @@ from django.template.defaultfilters import floatformat
 from django.utils.safestring import SafeString, mark_safe
 
 from waypost.directory.models import PhoneType
-from waypost.localize import choice_label
-from waypost.localize import gettext_memo as _
 from waypost.search.forms import Choice
 from waypost.search.services import SearchResult
+from waypost.translations.language import choice_label
+from waypost.translations.language import gettext_memo as _
 from waypost.translations.services import ENGLISH, Localizer
 
 register = template.Library()

@@ -18,9 +18,9 @@ from waypost.directory.models import PhoneType, Weekday
 from waypost.evidence.models import Fact, Source, Status, newest_outdated
 from waypost.guides.citations import Evidence
 from waypost.guides.services import Item
-from waypost.localize import choice_label, language_prefix, short_day
-from waypost.localize import gettext_memo as _
 from waypost.places.models import Place
+from waypost.translations.language import choice_label, language_prefix, short_day
+from waypost.translations.language import gettext_memo as _
 from waypost.translations.services import ENGLISH, Localizer
 
 register = template.Library()

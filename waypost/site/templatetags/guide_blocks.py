@@ -20,10 +20,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from waypost.guides.services import REPEALED_AFTER, Answer, Block, Guide, Item
 from waypost.laws.models import Law, LawStatement
-from waypost.localize import gettext_memo as _
-from waypost.localize import language_prefix
 from waypost.places.models import Place
 from waypost.site.templatetags.evidence import _evidence, page_fragments, service_html, short_day
+from waypost.translations.language import gettext_memo as _
+from waypost.translations.language import language_prefix
 from waypost.translations.services import ENGLISH, Localizer
 
 register = template.Library()
