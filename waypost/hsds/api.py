@@ -21,7 +21,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from waypost import parsing
-from waypost.api.params import (
+from waypost.directory.models import (
+    Organization,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+)
+from waypost.hsds import serialize
+from waypost.params import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
     BadParameter,
@@ -31,13 +38,6 @@ from waypost.api.params import (
     ndjson_response,
     not_found,
 )
-from waypost.directory.models import (
-    Organization,
-    Service,
-    ServiceAtLocation,
-    Taxonomy,
-)
-from waypost.hsds import serialize
 from waypost.places.geo import bounding_box, distance_mi
 from waypost.places.models import ZipCode
 from waypost.search import fulltext

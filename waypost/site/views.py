@@ -16,7 +16,6 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from waypost import parsing
-from waypost.api.params import error_response, message_response
 from waypost.comments.services import published_for
 from waypost.directory.models import Service
 from waypost.directory.services import hotlines_for
@@ -30,6 +29,7 @@ from waypost.guides.coverage import (
 )
 from waypost.guides.services import compose_guide
 from waypost.guides.structured_data import faq_json_ld_text
+from waypost.params import error_response, message_response
 from waypost.places.models import Place
 from waypost.places.services import BadQuery, city_at, find_places, suggest_for_path
 from waypost.site.pagecache import cached_page
