@@ -61,22 +61,30 @@ def terms_of(service_ids: Iterable[int]) -> dict[int, ServiceTerms]:
     return {i: ServiceTerms(frozenset(categories[i]), tuple(sorted(attributes[i]))) for i in ids}
 
 
-def locations_near(lat: float, lng: float, radius_mi: float) -> dict[int, tuple[float, Location]]:
-    """Service id → (distance, nearest location) for every service within the radius."""
+def locations_near(lat: float, lng: float, radius_mi: float) -> dict[int, tuple[float, int]]:
+    """Service id → (distance, id of its nearest location) for every service within the
+    radius. Read as plain values: a city has hundreds of services around it and a page shows
+    a few, whose locations `located` then reads whole."""
     min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_mi)
     # The bounding box uses the (latitude, longitude) index; the circle is cut in Python.
     links = ServiceAtLocation.objects.filter(
         location__latitude__range=(min_lat, max_lat),
         location__longitude__range=(min_lng, max_lng),
         service__status="active",
-    ).select_related("location__address", "location__place")
-    best: dict[int, tuple[float, Location]] = {}
-    for link in links:
-        location = link.location
-        d = distance_mi(lat, lng, location.latitude, location.longitude)
-        if d <= radius_mi and (link.service_id not in best or d < best[link.service_id][0]):
-            best[link.service_id] = (d, location)
+    ).values_list("service_id", "location_id", "location__latitude", "location__longitude")
+    best: dict[int, tuple[float, int]] = {}
+    for service_id, location_id, latitude, longitude in links:
+        d = distance_mi(lat, lng, latitude, longitude)
+        if d <= radius_mi and (service_id not in best or d < best[service_id][0]):
+            best[service_id] = (d, location_id)
     return best
+
+
+def located(near: dict[int, tuple[float, int]]) -> dict[int, tuple[float, Location]]:
+    """The same services with their locations read whole (address and place)."""
+    ids = {location_id for _, location_id in near.values()}
+    locations = Location.objects.select_related("address", "place").in_bulk(ids)
+    return {sid: (d, locations[location_id]) for sid, (d, location_id) in near.items()}
 
 
 def nearby_from(
@@ -129,14 +137,14 @@ def coarsen_area_only_locations() -> int:
 
 
 def nearest_per_category(
-    near: dict[int, tuple[float, Location]], keep: int
-) -> dict[int, tuple[float, Location]]:
+    near: dict[int, tuple[float, int]], keep: int
+) -> dict[int, tuple[float, int]]:
     """The services among `near` that are among the `keep` nearest of one of their
     categories. A page lists a few services per question, nearest first; a city among
     thousands of services need not read the rest (their phones, hours and sources)."""
     categories = terms_of(near)
     counts: dict[str, int] = {}
-    kept: dict[int, tuple[float, Location]] = {}
+    kept: dict[int, tuple[float, int]] = {}
     for service_id, found in sorted(near.items(), key=lambda kv: kv[1][0]):
         for code in categories[service_id].categories:
             if counts.get(code, 0) < keep:

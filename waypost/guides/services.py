@@ -19,6 +19,7 @@ from waypost.directory.services import (
     NearbyService,
     ServiceTerms,
     hotline_ids,
+    located,
     locations_near,
     nearby_from,
     nearest_per_category,
@@ -218,13 +219,13 @@ class GuideComposer:
     @cached_property
     def _services(self) -> tuple[list[NearbyService], list[Service]]:
         # Nearby services and hotlines come from one detail query, not one each.
-        near = {}
+        near: dict[int, tuple[float, Location]] = {}
         if self.place.latitude is not None and self.place.longitude is not None:
-            near = locations_near(
+            around = locations_near(
                 self.place.latitude, self.place.longitude, settings.NEARBY_RADIUS_MI
             )
             # Twice what a question lists: room for services a block leaves out (no source).
-            near = nearest_per_category(near, 2 * MAX_SERVICES_PER_BLOCK)
+            near = located(nearest_per_category(around, 2 * MAX_SERVICES_PER_BLOCK))
             if not near:
                 self.farther_ids = self._nearest_beyond_radius()
         hotlines = hotline_ids(self.chain)
@@ -239,12 +240,12 @@ class GuideComposer:
         read whole for one page."""
         lat, lng = self.place.latitude, self.place.longitude
         assert lat is not None and lng is not None
-        found: dict[int, tuple[float, Location]] = {}
+        found: dict[int, tuple[float, int]] = {}
         for radius in FARTHER_RINGS_MI:
             found = locations_near(lat, lng, radius)
             if len(found) >= NEAREST_WHEN_NONE:
                 break
-        return dict(sorted(found.items(), key=lambda kv: kv[1][0])[:NEAREST_WHEN_NONE])
+        return located(dict(sorted(found.items(), key=lambda kv: kv[1][0])[:NEAREST_WHEN_NONE]))
 
     @cached_property
     def _service_ids(self) -> list[int]:

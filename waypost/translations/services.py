@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from html import escape
 from typing import Any
 
 from django.conf import settings
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from waypost.translations.models import Translation, text_key
@@ -37,15 +38,15 @@ class Localizer:
             return value
         return self.table.get(value)
 
-    def html(self, value: str) -> str:
+    def html(self, value: str) -> SafeString:
         """Escaped HTML of the value in the page's language; English left marked lang="en"."""
         if not value:
-            return ""
+            return SafeString("")
         translated = self.text(value)
         if translated is not None:
             return escape(translated)
-        note = escape(gettext("(in English)"))
-        return f'<span lang="en">{escape(value)}</span> <span class="in-en">{note}</span>'
+        note = gettext("(in English)")
+        return format_html('<span lang="en">{}</span> <span class="in-en">{}</span>', value, note)
 
     def plain(self, value: str) -> str:
         """Plain text for attributes and titles: the translation or the English as is."""
