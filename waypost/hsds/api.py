@@ -40,7 +40,7 @@ from waypost.params import (
 )
 from waypost.places.geo import bounding_box, distance_mi
 from waypost.places.models import ZipCode
-from waypost.search import fulltext
+from waypost.search import fulltext, tables
 
 M = TypeVar("M", bound=Model)
 LIST_PARAMS = ("page", "per_page", "format", "search")
@@ -172,7 +172,7 @@ def _keyword_ids(text: str) -> RawSQL:
     except fulltext.NoWords as exc:
         raise BadParameter("search", str(exc)) from None
     where = f"WHERE {keywords.where}" if keywords.where else ""
-    sql = f"SELECT s.id FROM directory_service s {keywords.join} {where}"
+    sql = f"SELECT s.id FROM {tables.SERVICE} s {keywords.join} {where}"
     return RawSQL(sql, (*keywords.join_params, *keywords.where_params))
 
 

@@ -45,7 +45,7 @@ from waypost.directory.taxonomy import ATTRIBUTE_TAXONOMY
 from waypost.places.geo import EARTH_RADIUS_MI, bounding_box
 from waypost.places.models import Place, ZipCode
 from waypost.places.services import BadQuery, find_places
-from waypost.search import fulltext, hours, points
+from waypost.search import fulltext, hours, points, tables
 from waypost.search.tables import placeholders
 
 DEFAULT_RADIUS_MI = 25.0
@@ -349,8 +349,8 @@ class TermIndex:
     def read(cls) -> TermIndex:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT t.id, t.code, t.parent_id, x.name FROM directory_taxonomyterm t "
-                "JOIN directory_taxonomy x ON x.id = t.taxonomy_id"
+                f"SELECT t.id, t.code, t.parent_id, x.name FROM {tables.TAXONOMY_TERM} t "
+                f"JOIN {tables.TAXONOMY} x ON x.id = t.taxonomy_id"
             )
             return cls([(i, c, p, name == ATTRIBUTE_TAXONOMY) for i, c, p, name in cursor])
 
@@ -425,7 +425,7 @@ def _point_filters(
         if any(points.bit(t) & wanted for t in others):
             marks = ", ".join(["%s"] * len(ids))
             where.append(
-                "EXISTS (SELECT 1 FROM directory_service_categories c "
+                f"EXISTS (SELECT 1 FROM {tables.SERVICE_CATEGORIES} c "
                 f"WHERE c.service_id = p.service_id AND c.taxonomyterm_id IN ({marks}))"
             )
             params += ids
@@ -434,13 +434,14 @@ def _point_filters(
         params.append(points.bit(term_id))
         if any(points.bit(t) == points.bit(term_id) for t in all_terms if t != term_id):
             where.append(
-                "EXISTS (SELECT 1 FROM directory_service_attributes a "
+                f"EXISTS (SELECT 1 FROM {tables.SERVICE_ATTRIBUTES} a "
                 "WHERE a.service_id = p.service_id AND a.taxonomyterm_id = %s)"
             )
             params.append(term_id)
     for lang in query.langs:
         where.append(
-            "EXISTS (SELECT 1 FROM directory_servicelanguage sl WHERE sl.service_id = p.service_id "
+            f"EXISTS (SELECT 1 FROM {tables.SERVICE_LANGUAGE} sl "
+            "WHERE sl.service_id = p.service_id "
             "AND (lower(sl.code) = %s OR lower(sl.code) LIKE %s))"
         )
         params += [lang, f"{lang}-%"]
@@ -489,19 +490,19 @@ def _filters(
         ids = terms.category_ids(query.categories)
         marks = ", ".join(["%s"] * len(ids))
         where.append(
-            "EXISTS (SELECT 1 FROM directory_service_categories c WHERE c.service_id = s.id "
+            f"EXISTS (SELECT 1 FROM {tables.SERVICE_CATEGORIES} c WHERE c.service_id = s.id "
             f"AND c.taxonomyterm_id IN ({marks}))"
         )
         params += ids
     for term_id in terms.attribute_ids(query.attrs):
         where.append(
-            "EXISTS (SELECT 1 FROM directory_service_attributes a WHERE a.service_id = s.id "
+            f"EXISTS (SELECT 1 FROM {tables.SERVICE_ATTRIBUTES} a WHERE a.service_id = s.id "
             "AND a.taxonomyterm_id = %s)"
         )
         params.append(term_id)
     for lang in query.langs:
         where.append(
-            "EXISTS (SELECT 1 FROM directory_servicelanguage sl WHERE sl.service_id = s.id "
+            f"EXISTS (SELECT 1 FROM {tables.SERVICE_LANGUAGE} sl WHERE sl.service_id = s.id "
             "AND (lower(sl.code) = %s OR lower(sl.code) LIKE %s))"
         )
         params += [lang, f"{lang}-%"]
@@ -514,8 +515,9 @@ def _filters(
         else:
             inner, open_params = hours.open_sql(connection, "ol", instant=instant, wall=wall)
             # Searching everywhere: open at any of the service's locations.
+            links = f"{tables.SERVICE_AT_LOCATION} osal JOIN {tables.LOCATION} ol"
             sql = (
-                "EXISTS (SELECT 1 FROM directory_serviceatlocation osal JOIN directory_location ol "
+                f"EXISTS (SELECT 1 FROM {links} "
                 f"ON ol.id = osal.location_id WHERE osal.service_id = s.id AND {inner})"
             )
         where.append(sql)
@@ -575,7 +577,7 @@ def _near_rows(
         hits = f"""
         cand AS MATERIALIZED (
           SELECT p.service_id AS sid, p.location_id AS lid, {distance} AS d
-          FROM search_searchpoint p
+          FROM {tables.SEARCH_POINT} p
           WHERE {circle} AND {" AND ".join(where)}
             AND {keywords.probe.format(service_id="p.service_id")}
         ), ranked AS MATERIALIZED (
@@ -593,16 +595,14 @@ def _near_rows(
     else:
         rank = keywords.rank if keywords else "0"
         # Keywords read the service row (its text); otherwise the search table alone answers.
-        join = (
-            f"JOIN directory_service s ON s.id = p.service_id {keywords.join}" if keywords else ""
-        )
+        join = f"JOIN {tables.SERVICE} s ON s.id = p.service_id {keywords.join}" if keywords else ""
         if keywords and keywords.where:
             where.append(keywords.where)
             where_params += keywords.where_params
         hits = f"""
         hits AS (
           SELECT p.service_id AS sid, p.location_id AS lid, {distance} AS d, {rank} AS rank
-          FROM search_searchpoint p
+          FROM {tables.SEARCH_POINT} p
           {join}
           WHERE {circle} AND {" AND ".join(where)}
         )"""
@@ -636,7 +636,7 @@ def _zones_in(box: tuple[float, float, float, float]) -> list[str]:
     with connection.cursor() as cursor:
         grid = points.cells(box)
         cursor.execute(
-            "SELECT DISTINCT p.timezone FROM search_searchpoint p "
+            f"SELECT DISTINCT p.timezone FROM {tables.SEARCH_POINT} p "
             f"WHERE p.cell IN ({placeholders(grid)}) "
             "AND p.latitude BETWEEN %s AND %s AND +p.longitude BETWEEN %s AND %s",
             [*grid, *box],
@@ -657,7 +657,7 @@ def _everywhere_rows(
         where_params += keywords.where_params
     order = f"{keywords.rank}, s.name, s.id" if keywords else "s.name, s.id"
     sql = f"""
-        SELECT s.id, NULL, NULL, COUNT(*) OVER () FROM directory_service s {join}
+        SELECT s.id, NULL, NULL, COUNT(*) OVER () FROM {tables.SERVICE} s {join}
         WHERE {" AND ".join(where)}
         ORDER BY {order} LIMIT %s OFFSET %s
     """
