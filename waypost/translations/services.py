@@ -84,18 +84,22 @@ SHOWN_WITH: dict[str, tuple[str, ...]] = {
 }
 
 
-def texts_of(obj: Any) -> list[str]:
-    """The translatable text of a record and of the records shown with it."""
+def texts_of(obj: Any, *, shown_with: bool = True) -> list[str]:
+    """The translatable text of a record and (`shown_with`) of the records shown with it."""
     name = type(obj).__name__
     out = [getattr(obj, f, "") or "" for f in TRANSLATED_FIELDS.get(name, ())]
-    for related in SHOWN_WITH.get(name, ()):
-        out.extend(texts_of(getattr(obj, related)))
+    if shown_with:
+        for related in SHOWN_WITH.get(name, ()):
+            out.extend(texts_of(getattr(obj, related)))
     return out
 
 
-def localizer_for(language: str, objects: Iterable[Any], extra: Iterable[str] = ()) -> Localizer:
-    """One query for the translations of everything the records show."""
+def localizer_for(
+    language: str, objects: Iterable[Any], extra: Iterable[str] = (), *, shown_with: bool = True
+) -> Localizer:
+    """One query for the translations of everything the records show. A page that shows
+    records without their law or fact (the search) passes `shown_with=False`."""
     texts: list[str] = list(extra)
     for obj in objects:
-        texts.extend(texts_of(obj))
+        texts.extend(texts_of(obj, shown_with=shown_with))
     return Localizer.load(language, texts)
