@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -133,8 +134,23 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
     pytest.fail(f"the server did not answer within {SERVER_START_TIMEOUT_S} s:\n{log.read_text()}")
 
 
+@dataclass(frozen=True)
+class Site:
+    url: str
+    # The server's environment: manage.py run with it writes to the site's own database.
+    env: dict[str, str]
+
+    def manage(self, *args: str) -> None:
+        _manage(self.env, *args)
+
+
 @pytest.fixture(scope="session")
-def site_url(quick_exit_url: str) -> Iterator[str]:
+def site_url(site: Site) -> str:
+    return site.url
+
+
+@pytest.fixture(scope="session")
+def site(quick_exit_url: str) -> Iterator[Site]:
     var_dir = Path(tempfile.mkdtemp(prefix="waypost-browser-"))
     env = _server_env(var_dir, quick_exit_url)
     process: subprocess.Popen[bytes] | None = None
@@ -162,7 +178,7 @@ def site_url(quick_exit_url: str) -> Iterator[str]:
             )
         url = f"http://127.0.0.1:{port}"
         _wait_until_up(url + "/", process, log)
-        yield url
+        yield Site(url, env)
     finally:
         if process is not None and process.poll() is None:
             process.terminate()
