@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Value
 
 from waypost.directory.confidential import area_point, shown_distance
 from waypost.directory.models import (
@@ -52,12 +52,17 @@ def terms_of(service_ids: Iterable[int]) -> dict[int, ServiceTerms]:
     ids = list(service_ids)
     categories: dict[int, set[str]] = {i: set() for i in ids}
     attributes: dict[int, list[str]] = {i: [] for i in ids}
-    in_categories = Service.categories.through.objects.filter(service_id__in=ids)
-    for service_id, code in in_categories.values_list("service_id", "taxonomyterm__code"):
-        categories[service_id].add(code)
-    with_attributes = Service.attributes.through.objects.filter(service_id__in=ids)
-    for service_id, name in with_attributes.values_list("service_id", "taxonomyterm__name"):
-        attributes[service_id].append(name)
+    in_categories = Service.categories.through.objects.filter(service_id__in=ids).values_list(
+        "service_id", "taxonomyterm__code", Value(True)
+    )
+    with_attributes = Service.attributes.through.objects.filter(service_id__in=ids).values_list(
+        "service_id", "taxonomyterm__name", Value(False)
+    )
+    for service_id, term, is_category in in_categories.union(with_attributes, all=True):
+        if is_category:
+            categories[service_id].add(term)
+        else:
+            attributes[service_id].append(term)
     return {i: ServiceTerms(frozenset(categories[i]), tuple(sorted(attributes[i]))) for i in ids}
 
 
@@ -137,12 +142,14 @@ def coarsen_area_only_locations() -> int:
 
 
 def nearest_per_category(
-    near: dict[int, tuple[float, int]], keep: int
+    near: dict[int, tuple[float, int]],
+    keep: int,
+    terms: dict[int, ServiceTerms] | None = None,
 ) -> dict[int, tuple[float, int]]:
     """The services among `near` that are among the `keep` nearest of one of their
     categories. A page lists a few services per question, nearest first; a city among
     thousands of services need not read the rest (their phones, hours and sources)."""
-    categories = terms_of(near)
+    categories = terms if terms is not None else terms_of(near)
     counts: dict[str, int] = {}
     kept: dict[int, tuple[float, int]] = {}
     for service_id, found in sorted(near.items(), key=lambda kv: kv[1][0]):

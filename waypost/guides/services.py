@@ -148,6 +148,7 @@ class GuideComposer:
         self._farther: list[NearbyService] = []
         self._evidence: dict[int, Evidence] = {}
         self._service_items: dict[tuple[int, float | None, bool, int | None], Item] = {}
+        self._terms: dict[int, ServiceTerms] = {}
 
     def item(self, obj: Any, **extra: Any) -> Item:
         return Item(obj, self.evidence(obj.fact, contact=isinstance(obj, Service | Phone)), **extra)
@@ -220,15 +221,18 @@ class GuideComposer:
     def _services(self) -> tuple[list[NearbyService], list[Service]]:
         # Nearby services and hotlines come from one detail query, not one each.
         near: dict[int, tuple[float, Location]] = {}
+        hotlines = hotline_ids(self.chain)
         if self.place.latitude is not None and self.place.longitude is not None:
             around = locations_near(
                 self.place.latitude, self.place.longitude, settings.NEARBY_RADIUS_MI
             )
+            # The terms of the hotlines and of every service around, in one read: they
+            # choose what is listed, then say what each listed service is.
+            self._terms = terms_of([*around, *hotlines])
             # Twice what a question lists: room for services a block leaves out (no source).
-            near = located(nearest_per_category(around, 2 * MAX_SERVICES_PER_BLOCK))
+            near = located(nearest_per_category(around, 2 * MAX_SERVICES_PER_BLOCK, self._terms))
             if not near:
                 self.farther_ids = self._nearest_beyond_radius()
-        hotlines = hotline_ids(self.chain)
         ids = [*near.keys(), *self.farther_ids.keys(), *hotlines]
         by_id = {s.pk: s for s in reads.services(ids)}
         self._farther = nearby_from(self.farther_ids, by_id.values())
@@ -272,7 +276,8 @@ class GuideComposer:
 
     @cached_property
     def terms(self) -> dict[int, ServiceTerms]:
-        return terms_of(self._service_ids)
+        missing = [i for i in self._service_ids if i not in self._terms]
+        return {**self._terms, **(terms_of(missing) if missing else {})}
 
     @property
     def nearby(self) -> list[NearbyService]:

@@ -21,8 +21,8 @@ from typing import Any, Literal
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.dateformat import time_format
-from django.utils.html import conditional_escape, format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 from waypost.directory.models import Location, Phone, PhoneType, Schedule, Service, Weekday
 from waypost.evidence.models import Fact, Source, Status
@@ -50,8 +50,11 @@ def interpolate(message: str, **values: str) -> SafeString:
     return mark_safe(conditional_escape(message) % escaped)
 
 
-def join(items: Iterable[SafeString], separator: str = "") -> SafeString:
-    return format_html_join(separator, "{}", ((item,) for item in items))
+def join(items: Iterable[SafeString | str], separator: str = "") -> SafeString:
+    """Pieces of HTML one after the other; a piece that is not HTML yet is escaped."""
+    return mark_safe(
+        separator.join(item if isinstance(item, SafeData) else escape(item) for item in items)
+    )
 
 
 # -- citations ---------------------------------------------------------------------------
@@ -95,14 +98,15 @@ def old_source_said(source: Source) -> str:
     }
 
 
-def _status_said(ev: Evidence) -> SafeString:
+def _status_said(ev: Evidence) -> str:
+    """Plain text (escaped where it is put in), or the catalogue's own markup."""
     day = short_day(ev.checked_on) if ev.checked_on else ""
     if ev.old_source is not None and ev.status != Status.DISPUTED:
-        return format_html("{}", old_source_said(ev.old_source))
+        return old_source_said(ev.old_source)
     if ev.status == Status.CHECKED:
-        return format_html("{}", _("checked on %(day)s") % {"day": day})
+        return _("checked on %(day)s") % {"day": day}
     if ev.status == Status.DUE:
-        return format_html("{}", _("last checked %(day)s, due for a re-check") % {"day": day})
+        return _("last checked %(day)s, due for a re-check") % {"day": day}
     # These messages hold their own <strong>: the catalogue's text is trusted markup.
     if ev.reported:
         return mark_safe(
@@ -117,23 +121,23 @@ def _status_said(ev: Evidence) -> SafeString:
     return mark_safe(_("<strong>Unchecked:</strong> not confirmed, treat with care"))
 
 
-def report_link(fact_id: int) -> SafeString:
-    """A plain link to the fact's report page: one small link, no form, on every fact."""
-    return format_html(
-        ' · <a class="rp" href="{}">{}</a>',
-        reverse("report", args=[fact_id]),
-        _("Report a problem"),
-    )
-
-
 def evidence_mark(ev: Evidence, loc: Localizer, *, report: bool = True) -> SafeString:
-    """Beside every fact: its sources, whether and when it was checked, a note, and the link
-    to report a problem (left out on the report page itself)."""
-    cited = format_html("{} ", refs(ev)) if ev.refs else EMPTY
+    """Beside every fact: its sources, whether and when it was checked, a note, and a plain
+    link to report a problem (one small link, no form; left out on the report page)."""
+    cited = join([refs(ev), " "]) if ev.refs else EMPTY
     note = format_html(" · <em>{}</em>", text(loc, ev.note)) if ev.note else EMPTY
-    link = report_link(ev.fact_id) if report and ev.fact_id else EMPTY
+    if report and ev.fact_id:
+        return format_html(
+            '<span class="ev ev-{}">{}{}{} · <a class="rp" href="{}">{}</a></span>',
+            ev.status,
+            cited,
+            _status_said(ev),
+            note,
+            reverse("report", args=[ev.fact_id]),
+            _("Report a problem"),
+        )
     return format_html(
-        '<span class="ev ev-{}">{}{}{}{}</span>', ev.status, cited, _status_said(ev), note, link
+        '<span class="ev ev-{}">{}{}{}</span>', ev.status, cited, _status_said(ev), note
     )
 
 
