@@ -47,7 +47,7 @@ def _law(item: Item, place: Place, loc: Localizer) -> SafeString:
     law = statement.law
     return format_html(
         '<li><strong>{}</strong> <span class="cite">({}, {})</span><br>{}{}<br>{}</li>',
-        text(loc, law.title),
+        text(loc, statement.heading),
         _cite(law),
         law.jurisdiction.name,
         _caveat(item),
@@ -89,7 +89,7 @@ def _penalty(item: Item, place: Place, loc: Localizer) -> SafeString:
     return format_html(
         "<li><strong>{}</strong>: {}. {}{}<br>{}</li>",
         _cite(law),
-        text(loc, law.title),
+        text(loc, statement.heading),
         _caveat(item),
         _penalty_text(statement, loc),
         evidence_mark(item.evidence, loc),
@@ -108,7 +108,7 @@ def _state_law(item: Item, place: Place, loc: Localizer) -> SafeString:
         )
     return format_html(
         '<li><strong>{}</strong> <span class="cite">({})</span><br>{}{}{}<br>{}</li>',
-        text(loc, law.title),
+        text(loc, statement.heading),
         _cite(law),
         _caveat(item),
         text(loc, statement.summary),
