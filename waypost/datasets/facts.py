@@ -125,6 +125,7 @@ class FactsLoader:
                 "hotlines": self._load_hotlines,
                 "services": self._load_services,
                 "notes": self._load_notes,
+                "absent": self._load_absent,
             }
             # In file order of SECTIONS: sources first, so that records can name them.
             for section in SECTIONS:

@@ -125,7 +125,7 @@ def evidence_mark(ev: Evidence, loc: Localizer, *, report: bool = True) -> SafeS
     """Beside every fact: its sources, whether and when it was checked, a note, and a plain
     link to report a problem (one small link, no form; left out on the report page)."""
     cited = join([refs(ev), " "]) if ev.refs else EMPTY
-    note = format_html(" · <em>{}</em>", text(loc, ev.note)) if ev.note else EMPTY
+    note = format_html(" · <em>{}</em>", text(loc, ev.caveat)) if ev.caveat else EMPTY
     if report and ev.fact_id:
         return format_html(
             '<span class="ev ev-{}">{}{}{} · <a class="rp" href="{}">{}</a></span>',

@@ -61,7 +61,7 @@ ENGLISH = Localizer(settings.LANGUAGE_CODE)
 # addresses, phone numbers and the names of organisations and places stay as on file; the
 # plain-language text around them is translated.
 TRANSLATED_FIELDS: dict[str, tuple[str, ...]] = {
-    "LawStatement": ("summary", "classification", "max_jail", "penalty_note"),
+    "LawStatement": ("title", "summary", "classification", "max_jail", "penalty_note"),
     "Law": ("title",),
     "LawChange": ("name", "change"),
     "Program": ("title", "summary"),
@@ -69,7 +69,7 @@ TRANSLATED_FIELDS: dict[str, tuple[str, ...]] = {
     "Service": ("name", "description", "fees_description", "hours_description"),
     "Phone": ("description",),
     "Location": ("area_description",),
-    "Fact": ("note",),
+    "Fact": ("caveat",),
 }
 # Records shown with a record: the law a statement is about, the fact carrying the sources.
 # Pages read them with the record (select_related), so following them asks nothing more.
