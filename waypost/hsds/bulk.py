@@ -43,11 +43,14 @@ from waypost.hsds.tabular import Batch, read_batches
 from waypost.hsds.values import show_id
 from waypost.hsds.writer import (
     ADDRESS_REPLACED,
+    LANGUAGE_WITHOUT_CODE,
     Writer,
     _field,
     _IdFilter,
     _to_db,
+    not_weekly,
     rising_id_prefix,
+    weekdays,
 )
 
 STAGE = "hsds_stage"
@@ -79,27 +82,32 @@ class Plan:
 
 
 def _schedule_days(batch: Batch) -> list[list[Any]]:
-    """Each schedule's weekdays as bits (None: not weekly days and hours), and the first
-    thing wrong with it, which refuses the import only if the schedule belongs to a service."""
-    columns = batch.columns
+    """Each schedule's weekdays as bits (None: not kept, see `writer.not_weekly`, whose note
+    goes in the problem column then), and the first thing wrong with it, which refuses the
+    import only if the schedule belongs to a service."""
     n = len(batch)
-    freqs = columns.get("freq") or [None] * n
-    bydays = columns.get("byday") or [None] * n
-    opens = columns.get("opens_at") or [None] * n
-    closes = columns.get("closes_at") or [None] * n
+    empty = [None] * n
+    columns = {c.name: batch.columns.get(c.name) or empty for c in t.SCHEDULE.columns}
     days: list[int | None] = []
     fields: list[str | None] = []
     problems: list[str | None] = []
     read: dict[str, tuple[int, str | None]] = {}
-    for freq, byday, opening, closing in zip(freqs, bydays, opens, closes, strict=True):
-        if (freq or "WEEKLY").upper() != "WEEKLY" or not byday or not opening or not closing:
+    for i in range(n):
+
+        def get(name: str, i: int = i) -> Any:
+            return columns[name][i]
+
+        note = not_weekly(get)
+        if note is not None:
             days.append(None)
             fields.append(None)
-            problems.append(None)
+            problems.append(note)
             continue
+        byday, opening, closing = get("byday"), get("opens_at"), get("closes_at")
         found = read.get(byday)
         if found is None:
-            found = read[byday] = _weekdays(byday)
+            listed, problem = weekdays(byday)
+            found = read[byday] = (sum(1 << d for d in listed), problem)
         bits, problem = found
         days.append(bits)
         if problem is not None:
@@ -112,16 +120,6 @@ def _schedule_days(batch: Batch) -> list[list[Any]]:
             fields.append(None)
             problems.append(None)
     return [days, fields, problems]
-
-
-def _weekdays(byday: str) -> tuple[int, str | None]:
-    bits = 0
-    for code in byday.split(","):
-        code = code.strip().upper()
-        if code not in HSDS_DAYS:
-            return 0, f"{code!r} is not a weekday ({', '.join(HSDS_DAYS)})"
-        bits |= 1 << HSDS_DAYS.index(code)
-    return bits, None
 
 
 _SAL = ServiceAtLocation
@@ -544,15 +542,16 @@ class Loader:
         linked = f"{owner} IS NOT NULL"
         found = self._first(
             f"SELECT line, _problem_field, _problem FROM temp.{STAGE} "
-            f"WHERE _problem IS NOT NULL AND {linked} ORDER BY line LIMIT 1"
+            f"WHERE _problem_field IS NOT NULL AND {linked} ORDER BY line LIMIT 1"
         )
         if found is not None:
             raise DataFileError(file, f"line {found[0]}", found[1], found[2])
         self._note_dangling([("location_id", "_location")], linked)
-        self._note(
-            "schedules other than weekly days and hours (not modelled)",
-            f"{linked} AND _days IS NULL",
-        )
+        for note, count in self.raw.execute(
+            f"SELECT _problem, count(*) FROM temp.{STAGE} WHERE {linked} AND _days IS NULL "
+            "GROUP BY _problem"
+        ):
+            self.writer.notes[note] += count
         kept = f"{linked} AND _days IS NOT NULL"
         # Each weekday its own row, under an id that rises as rows are written
         # (`writer.rising_id_prefix`).
@@ -584,21 +583,12 @@ class Loader:
                 f"WHERE _phone = {phone}.id AND code IS NOT NULL ORDER BY line DESC LIMIT 1) "
                 f"WHERE id IN (SELECT _phone FROM temp.{STAGE} WHERE code IS NOT NULL)"
             )
-        services = "_service IS NOT NULL"
         self._note(
             "languages of locations or phones only (not modelled)",
             "_service IS NULL AND NOT (_phone IS NOT NULL AND service_id IS NULL)",
         )
-        found = self._first(
-            f"SELECT line FROM temp.{STAGE} WHERE {services} AND code IS NULL ORDER BY line LIMIT 1"
-        )
-        if found is not None:
-            raise DataFileError(
-                file,
-                f"line {found[0]}",
-                "code",
-                "is required here: Waypost filters services by code",
-            )
+        self._note(LANGUAGE_WITHOUT_CODE, "_service IS NOT NULL AND code IS NULL")
+        services = "_service IS NOT NULL AND code IS NOT NULL"
         self._insert(
             ServiceLanguage,
             {"service_id": "_service", **self._stored(t.LANGUAGE)},

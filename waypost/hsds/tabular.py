@@ -20,6 +20,9 @@ from waypost.hsds.values import BadValue, cell_converter, column_converter
 from waypost.hsds.writer import Row, Writer
 
 DESCRIPTOR = "datapackage.json"
+MAX_DESCRIPTOR_BYTES = 1 << 20
+# The longest CSV cell read (the csv module's own limit, made plain in its refusal).
+MAX_CELL = 131_072
 # Rows converted together (see `values.column_converter`).
 BATCH_ROWS = 5000
 
@@ -28,7 +31,18 @@ def package_files(path: Path) -> tuple[dict[t.Table, Path], list[str]]:
     """The CSV file of each table Waypost reads, and the names of the tables it does not model."""
     descriptor = path / DESCRIPTOR if path.is_dir() else path
     try:
-        package = json.loads(descriptor.read_text(encoding="utf-8"))
+        if descriptor.stat().st_size > MAX_DESCRIPTOR_BYTES:
+            raise DataFileError(
+                DESCRIPTOR,
+                "the file",
+                None,
+                f"is over {MAX_DESCRIPTOR_BYTES >> 20} MB (a descriptor lists files, no data)",
+            )
+        package = json.loads(descriptor.read_text(encoding="utf-8-sig"))
+    except RecursionError:
+        raise DataFileError(
+            DESCRIPTOR, "the file", None, "nests lists and objects too deep"
+        ) from None
     except FileNotFoundError:
         raise DataFileError(
             DESCRIPTOR, str(path), None, "is missing (a tabular package needs its descriptor)"
@@ -42,6 +56,14 @@ def package_files(path: Path) -> tuple[dict[t.Table, Path], list[str]]:
             None,
             f"is not valid JSON ({exc.msg})",
         ) from None
+    version = package.get("version") if isinstance(package, dict) else None
+    if version is not None and str(version).split(".")[0] != "3":
+        raise DataFileError(
+            DESCRIPTOR,
+            "/version",
+            "version",
+            f"is {version}: Waypost reads HSDS 3.x packages, whose tables and fields differ",
+        )
     resources = package.get("resources") if isinstance(package, dict) else None
     if not isinstance(resources, list):
         raise DataFileError(
@@ -58,7 +80,12 @@ def package_files(path: Path) -> tuple[dict[t.Table, Path], list[str]]:
         if table is None:
             skipped.append(relative)
             continue
-        file = descriptor.parent / relative
+        folder = descriptor.parent.resolve()
+        file = (folder / relative).resolve()
+        if "://" in relative or Path(relative).is_absolute() or not file.is_relative_to(folder):
+            raise DataFileError(
+                DESCRIPTOR, where, "path", f"names {relative}, outside the package's folder"
+            )
         if not file.is_file():
             raise DataFileError(DESCRIPTOR, where, "path", f"names {relative}, which is missing")
         found[table] = file
@@ -101,6 +128,7 @@ def read_batches(
     name = file.name
     with file.open("rb") as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        csv.field_size_limit(MAX_CELL)
         reader = csv.reader(text, strict=True)
         try:
             header = next(reader, None)
@@ -138,6 +166,13 @@ def read_batches(
                 name, f"line {line}", None, f"is not UTF-8 text (byte {byte!r})"
             ) from None
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise DataFileError(
+                    name,
+                    f"line {reader.line_num}",
+                    None,
+                    f"has a value over {MAX_CELL:,} characters long, the most one cell may hold",
+                ) from None
             raise DataFileError(
                 name, f"line {reader.line_num}", None, f"is not well-formed CSV ({exc})"
             ) from None

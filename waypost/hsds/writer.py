@@ -14,7 +14,7 @@ import secrets
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -44,6 +44,8 @@ from waypost.hsds.values import MEMO_SIZE, HsdsId, show_id
 from waypost.places.models import Place, ZipCode
 
 BATCH_SIZE = 5000
+# HSDS requires only a language's id; Waypost knows a service's languages by code.
+LANGUAGE_WITHOUT_CODE = "languages without code (not modelled)"
 SEEN_TABLE = "hsds_import_seen"
 SUSPECTS_TABLE = "hsds_import_suspects"
 # Rows per IN (...) lookup: within every database's limit on parameters.
@@ -99,6 +101,7 @@ class Writer:
         self.counts: Counter[str] = Counter()
         self.notes: Counter[str] = Counter()
         self.terms = TermMap(self.notes)
+        self.embedded: set[tuple[str, HsdsId]] = set()
         self.entities = {table.name: number for number, table in enumerate(t.TABLES)}
         # Every id this import has read, in reading order, unindexed: appending costs little
         # whatever the size, and one sort at the end finds an id read twice (see `finish`).
@@ -125,11 +128,11 @@ class Writer:
     def add(self, table: t.Table, row: Row) -> None:
         if table is t.TAXONOMY:
             self.terms.taxonomy(row, strict=row.strict)
-            self.counts["taxonomies"] += 1
+            self.counts["taxonomies"] += self._first_time(table, [row])
             return
         if table is t.TAXONOMY_TERM:
             self.terms.term(row, strict=row.strict)
-            self.counts["taxonomy terms"] += 1
+            self.counts["taxonomy terms"] += self._first_time(table, [row])
             return
         buffer = self.buffers[table.name]
         earlier = buffer.get(row.id)
@@ -140,6 +143,19 @@ class Writer:
         buffer[row.id] = row
         if len(buffer) >= self.batch_size:
             self.flush()
+
+    def _first_time(self, table: t.Table, rows: list[Row]) -> int:
+        """How many of the rows this import has not counted yet. A record a document holds
+        inside others comes once for each (the one organization of a hundred services):
+        those ids are remembered, one per distinct record; any other id comes once."""
+        new = 0
+        for row in rows:
+            if row.strict:
+                new += (table.name, row.id) not in self.embedded
+            elif (table.name, row.id) not in self.embedded:
+                self.embedded.add((table.name, row.id))
+                new += 1
+        return new
 
     def flush(self) -> None:
         for table in t.TABLES:
@@ -256,7 +272,7 @@ class Writer:
                     "name", f"organization {show_id(_from_db(hsds_id))} already has this name"
                 )
         self._upsert_by_id(Organization, rows, t.ORGANIZATION)
-        self.counts["organizations"] += len(rows)
+        self.counts["organizations"] += self._first_time(t.ORGANIZATION, rows)
 
     def _write_service(self, rows: list[Row]) -> None:
         organizations = self._resolve(rows, "organization_id", Organization, required=True)
@@ -393,10 +409,13 @@ class Writer:
         values = []
         kept = []
         for row in rows:
-            days = _weekly_days(row)
-            if days is None:
-                self.notes["schedules other than weekly days and hours (not modelled)"] += 1
+            note = not_weekly(row.values.get)
+            if note is not None:
+                self.notes[note] += 1
                 continue
+            days, problem = weekdays(row.values["byday"])
+            if problem is not None:
+                raise row.error("byday", problem)
             opens, closes = row.values["opens_at"], row.values["closes_at"]
             if closes <= opens:
                 raise row.error("closes_at", f"{closes} is not after opens_at {opens}")
@@ -444,7 +463,8 @@ class Writer:
                 self.notes["languages of locations or phones only (not modelled)"] += 1
                 continue
             if not row.values.get("code"):
-                raise row.error("code", "is required here: Waypost filters services by code")
+                self.notes[LANGUAGE_WITHOUT_CODE] += 1
+                continue
             values.append(
                 {"service_id": services[row.values["service_id"]], **_stored(t.LANGUAGE, row)}
             )
@@ -520,7 +540,9 @@ class Writer:
         keep: tuple[str, ...] = (),
     ) -> None:
         values = [{"hsds_id": r.id, **_stored(table, r), **(more(r) if more else {})} for r in rows]
-        if self.is_fresh(model):
+        # A record a document holds inside others (an organization in each of its services)
+        # may come again in a later batch, to be updated rather than inserted twice.
+        if self.is_fresh(model) and all(r.strict for r in rows):
             self._insert(model, values)
         else:
             _upsert(model, values, conflict=("hsds_id",), keep=keep)
@@ -592,24 +614,37 @@ def _phone_type(value: str | None) -> str:
     return PhoneType.TTY if value == "textphone" else value
 
 
-def _weekly_days(row: Row) -> list[int] | None:
-    """Weekdays of a weekly schedule with hours, or None for a schedule Waypost cannot keep."""
-    byday = row.values.get("byday") or ""
-    freq = (row.values.get("freq") or "WEEKLY").upper()
-    if (
-        freq != "WEEKLY"
-        or not byday
-        or not row.values.get("opens_at")
-        or not row.values.get("closes_at")
-    ):
-        return None
-    days = []
+# Recurrence parts that change which days a schedule means: Waypost keeps none of them.
+RECURRENCE_PARTS = ("until", "count", "byweekno", "bymonthday", "byyearday")
+
+
+def not_weekly(get: Callable[[str], Any]) -> str | None:
+    """Why a schedule (its values by `get`) is not "these weekdays, every week, at these
+    hours", the one recurrence Waypost keeps: the import's note for it; None when it is."""
+    freq = get("freq")
+    if not freq:
+        return "schedules without freq (not modelled)"
+    if str(freq).upper() != "WEEKLY":
+        return f"schedules with freq {str(freq).upper()} (not modelled)"
+    if get("interval") not in (None, 1):
+        return "schedules repeating every 2 or more weeks (not modelled)"
+    for name in RECURRENCE_PARTS:
+        if get(name) is not None:
+            return f"schedules with {name} (not modelled)"
+    if not get("byday") or not get("opens_at") or not get("closes_at"):
+        return "schedules without byday, opens_at and closes_at (not modelled)"
+    return None
+
+
+def weekdays(byday: str) -> tuple[list[int], str | None]:
+    """The weekdays of `byday`, or the reason one of its words is not a weekday."""
+    days = set()
     for code in byday.split(","):
         code = code.strip().upper()
         if code not in HSDS_DAYS:
-            raise row.error("byday", f"{code!r} is not a weekday ({', '.join(HSDS_DAYS)})")
-        days.append(HSDS_DAYS.index(code))
-    return sorted(set(days))
+            return [], f"{code!r} is not a weekday ({', '.join(HSDS_DAYS)})"
+        days.add(HSDS_DAYS.index(code))
+    return sorted(days), None
 
 
 def _uses_uuid_type() -> bool:
