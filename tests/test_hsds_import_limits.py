@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import json
 import uuid
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -357,3 +358,53 @@ def test_own_example_still_imports_unchanged(tmp_path: Path) -> None:
     import_hsds(OWN / "service_full.json")
     import_hsds(package_copy(tmp_path))
     assert directory.Schedule.objects.filter(service__hsds_id=SERVICE_ID).count() == 2
+
+
+# Ids Waypost defines --------------------------------------------------------------------
+
+
+def test_waypost_taxonomies_and_terms_have_the_same_ids_on_every_instance(
+    tmp_path: Path,
+) -> None:
+    from waypost.directory.taxonomy import CATEGORY_TAXONOMY, ensure_taxonomies, stable_id
+
+    ensure_taxonomies()
+    term = directory.TaxonomyTerm.objects.get(taxonomy__name=CATEGORY_TAXONOMY, code="sti-testing")
+    assert term.hsds_id == stable_id(CATEGORY_TAXONOMY, "sti-testing")
+    assert term.taxonomy.hsds_id == stable_id(CATEGORY_TAXONOMY)
+    # An instance set up before the ids were stable takes them at its next import.
+    directory.TaxonomyTerm.objects.filter(pk=term.pk).update(hsds_id=uuid.uuid4())
+    import_hsds(OWN / "service_full.json")
+    term.refresh_from_db()
+    assert term.hsds_id == stable_id(CATEGORY_TAXONOMY, "sti-testing")
+    # The value is fixed, not only repeatable: another instance computes the same.
+    assert str(stable_id(CATEGORY_TAXONOMY, "sti-testing")) == str(
+        uuid.uuid5(
+            uuid.UUID("0ef50815-b945-4b6b-9b49-23c13e142806"), "waypost-categories/sti-testing"
+        )
+    )
+
+
+# Exports meet the package's constraints -------------------------------------------------
+
+
+def test_an_address_without_postal_code_is_left_out_of_the_package_and_said(
+    tmp_path: Path,
+) -> None:
+    import csv
+
+    from django.core.management import call_command
+
+    import_hsds(OWN / "service_full.json")
+    directory.Address.objects.update(postal_code="")
+    out = tmp_path / "out"
+    stdout = StringIO()
+    call_command("export_hsds", str(out), stdout=stdout)
+    with (out / "addresses.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows == []
+    assert "left out of addresses.csv" in stdout.getvalue()
+    descriptor = json.loads((out / "datapackage.json").read_text())
+    (address,) = [r for r in descriptor["resources"] if r["name"] == "address"]
+    (postal,) = [f for f in address["schema"]["fields"] if f["name"] == "postal_code"]
+    assert postal["constraints"] == {"required": True}
