@@ -942,7 +942,6 @@ MISSING_ID = "0e8e5a5e-4fd3-4a35-8a6b-1c5b1f3f0d11"
 @pytest.mark.parametrize(
     ("file", "edit", "field"),
     [
-        ("organizations.csv", lambda rows: [*rows, [MISSING_ID, *rows[2][1:]]], "name"),
         ("organizations.csv", lambda rows: [*rows, [rows[1][0], "Other", *rows[1][2:]]], "id"),
         ("services.csv", _set("organization_id", MISSING_ID, 3), "organization_id"),
         ("services.csv", _set("organization_id", "", 3), "organization_id"),

@@ -408,3 +408,17 @@ def test_an_address_without_postal_code_is_left_out_of_the_package_and_said(
     (address,) = [r for r in descriptor["resources"] if r["name"] == "address"]
     (postal,) = [f for f in address["schema"]["fields"] if f["name"] == "postal_code"]
     assert postal["constraints"] == {"required": True}
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_two_organizations_may_share_a_name(tmp_path: Path, bulk: bool) -> None:
+    """HSDS knows organizations by id: two branches of one charity share its name."""
+    if bulk:
+        _empty_directory()
+    package = package_copy(tmp_path)
+    other = _new_id()
+    _edit_csv(package, "organizations.csv", lambda rows: [*rows, [other, *rows[1][1:]]])
+    result = import_hsds(package, bulk=bulk)
+    name = directory.Organization.objects.get(hsds_id=other).name
+    assert directory.Organization.objects.filter(name=name).count() == 2
+    assert result.counts["organizations"] == 2

@@ -396,27 +396,11 @@ class Loader:
 
     def _write_organization(self, file: str) -> None:
         self._refuse_repeats(file)
-        try:
-            self._insert(
-                Organization,
-                {"hsds_id": "id", **self._stored(t.ORGANIZATION)},
-                f"FROM temp.{STAGE} ORDER BY line",
-            )
-        except sqlite3.IntegrityError:
-            # Ids were checked: names must be what repeats.
-            self.raw.execute(f"CREATE INDEX temp.{STAGE}_name ON {STAGE} (name, line)")
-            found = self._first(
-                f"SELECT b.line, a.id FROM temp.{STAGE} b JOIN temp.{STAGE} a "
-                "ON a.name = b.name AND a.line < b.line ORDER BY b.line LIMIT 1"
-            )
-            if found is None:
-                raise
-            raise DataFileError(
-                file,
-                f"line {found[0]}",
-                "name",
-                f"{found[1]} has the same name; Waypost needs unique names",
-            ) from None
+        self._insert(
+            Organization,
+            {"hsds_id": "id", **self._stored(t.ORGANIZATION)},
+            f"FROM temp.{STAGE} ORDER BY line",
+        )
         self.writer.counts["organizations"] += self._count()
 
     def _write_service(self, file: str) -> None:

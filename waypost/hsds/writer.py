@@ -260,17 +260,6 @@ class Writer:
     # One method per table -----------------------------------------------------------------
 
     def _write_organization(self, rows: list[Row]) -> None:
-        names: dict[str, Row] = {}
-        for row in rows:
-            other = names.get(row.values["name"])
-            if other is not None:
-                raise row.error("name", f"{other.id} has the same name; Waypost needs unique names")
-            names[row.values["name"]] = row
-        for name, hsds_id in _lookup(Organization, "name", list(names), ["hsds_id"]):
-            if _from_db(hsds_id) != names[name].id:
-                raise names[name].error(
-                    "name", f"organization {show_id(_from_db(hsds_id))} already has this name"
-                )
         self._upsert_by_id(Organization, rows, t.ORGANIZATION)
         self.counts["organizations"] += self._first_time(t.ORGANIZATION, rows)
 
