@@ -1019,9 +1019,9 @@ def test_an_id_repeated_is_found_when_the_filter_of_ids_overflows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past its limit of suspects the filter gives up; then every id read is sorted."""
-    from waypost.hsds.writer import _IdFilter
+    from waypost.hsds.writer import IdFilter
 
-    monkeypatch.setattr(_IdFilter, "MAX_SUSPECTS", 0)
+    monkeypatch.setattr(IdFilter, "MAX_SUSPECTS", 0)
     package = package_copy(tmp_path)
     _edit_csv(package, "services.csv", lambda rows: [*rows, rows[1]])
     assert_refused(package, "services.csv", "line 3", "id", "duplicate id")

@@ -40,16 +40,16 @@ from waypost.directory.models import (
 from waypost.evidence.models import Fact
 from waypost.hsds import tables as t
 from waypost.hsds.tabular import Batch, read_batches
-from waypost.hsds.values import show_id
+from waypost.hsds.values import not_found, show_id
 from waypost.hsds.writer import (
     ADDRESS_REPLACED,
     LANGUAGE_WITHOUT_CODE,
+    IdFilter,
     Writer,
-    _field,
-    _IdFilter,
-    _to_db,
+    model_field,
     not_weekly,
     rising_id_prefix,
+    to_db,
     weekdays,
 )
 
@@ -275,13 +275,12 @@ class Loader:
             file,
             f"line {line}",
             column,
-            f"names {model._meta.verbose_name} {show_id(value)}, which is neither in this "
-            "import nor in the database",
+            not_found(str(model._meta.verbose_name), value),
         )
 
     def _refuse_repeats(self, file: str) -> None:
         """An id read twice in one file stops the import at its second line. The reading
-        process names the few ids it may have read twice (`writer._IdFilter`); only their
+        process names the few ids it may have read twice (`writer.IdFilter`); only their
         rows are then compared. Otherwise every id is."""
         suspects = self.reader.suspects if self.reader is not None else None
         rows = STAGE
@@ -367,7 +366,7 @@ class Loader:
             if not stamped and f.has_default() and callable(f.default):
                 raise AssertionError(f"{model.__name__}.{f.name} differs per row: give it")
             exprs.append("?")
-            values.append(_to_db(f)(now if stamped else f.get_default()))
+            values.append(to_db(f)(now if stamped else f.get_default()))
         self.raw.execute(
             f"INSERT INTO {_q(model._meta.db_table)} ({', '.join(columns)}) "
             f"SELECT {', '.join(exprs)} {source} {conflict}",
@@ -449,7 +448,7 @@ class Loader:
         self._refuse_unresolved(file, "location_id", "_location", Location)
         self._refuse_repeats(file)
         stored = self._stored(t.ADDRESS)
-        columns = [_q(_field(Address, a).column) for a in stored]
+        columns = [_q(model_field(Address, a).column) for a in stored]
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
         # A location keeps one address (see `writer._keeps_address`).
         self._insert(
@@ -609,8 +608,7 @@ class Loader:
                 file,
                 f"line {found[0]}",
                 "taxonomy_term_id",
-                f"names taxonomy term {show_id(found[1])}, which is neither in this import "
-                "nor in the database",
+                not_found("taxonomy term", found[1]),
             )
         for through, is_attribute in (
             (Service.categories.through, 0),
@@ -729,7 +727,7 @@ def _read_tables(jobs: list[tuple[str, str]], pipe: Any, spool: int) -> None:
     try:
         for name, path in jobs:
             file = Path(path)
-            ids = _IdFilter(file.stat().st_size)
+            ids = IdFilter(file.stat().st_size)
             for batch in staged_values(
                 PLANS[name], file, lambda position: pipe.send(("read", position))
             ):

@@ -131,6 +131,11 @@ def show_id(hsds_id: Any) -> str:
         return str(hsds_id)
 
 
+def not_found(what: str, hsds_id: Any) -> str:
+    """The refusal of a reference that names no record: the same words from every reader."""
+    return f"names {what} {show_id(hsds_id)}, which is neither in this import nor in the database"
+
+
 def cell_converter(column: Column) -> Callable[[str], Any]:
     """The conversion of one CSV cell of this column, chosen once per column: the same
     values and refusals as `convert`, without deciding the column's kind for every cell."""

@@ -40,7 +40,7 @@ from waypost.evidence.models import Fact
 from waypost.hsds import indexes
 from waypost.hsds import tables as t
 from waypost.hsds.terms import TermMap
-from waypost.hsds.values import MEMO_SIZE, HsdsId, show_id
+from waypost.hsds.values import MEMO_SIZE, HsdsId, not_found, show_id
 from waypost.places.models import Place, ZipCode
 
 BATCH_SIZE = 5000
@@ -95,7 +95,7 @@ class Writer:
         """`bulk`: a large import. On SQLite, the tables it finds empty then take plain
         inserts (nothing there to update or delete), their secondary indexes are built once
         at the end, and locations are placed by their ZIP codes in one statement at the end.
-        `size_hint`: the bytes to be read, to size the filter of ids read (`_IdFilter`)."""
+        `size_hint`: the bytes to be read, to size the filter of ids read (`IdFilter`)."""
         self.batch_size = batch_size
         self.buffers: dict[str, dict[HsdsId, Row]] = {table.name: {} for table in t.TABLES}
         self.counts: Counter[str] = Counter()
@@ -113,7 +113,7 @@ class Writer:
                 "file VARCHAR(300) NOT NULL, record VARCHAR(300) NOT NULL)"
             )
         self.seen = 0
-        self.maybe_seen = _IdFilter(size_hint)
+        self.maybe_seen = IdFilter(size_hint)
         self.day_ids = _rising_ids()
         self.fresh: set[str] = set()
         if bulk and connection.vendor == "sqlite":
@@ -503,9 +503,7 @@ class Writer:
                 if required:
                     raise row.error(
                         column,
-                        f"names {model._meta.verbose_name} {show_id(value)}, which is neither "
-                        "in this "
-                        "import nor in the database",
+                        not_found(str(model._meta.verbose_name), value),
                     )
                 self.notes[f"{column} naming a record that is not there (left empty)"] += 1
         return found
@@ -652,7 +650,7 @@ def _from_db(value: Any) -> HsdsId:
     return value.hex if isinstance(value, uuid.UUID) else str(value)
 
 
-class _IdFilter:
+class IdFilter:
     """Which ids may have been read before in this import (a Bloom filter, two bits an id).
 
     Sorting the millions of ids of a national import to find one read twice took longer than
@@ -717,7 +715,7 @@ def _lookup(
     if not keys:
         return []
     qn = connection.ops.quote_name
-    convert = _to_db(_field(model, column))
+    convert = to_db(model_field(model, column))
     selected = ", ".join(qn(c) for c in [column, *wanted])
     found: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
@@ -766,7 +764,7 @@ def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
 
 def _delete_where_in(model: type[models.Model], column: str, values: list[Any]) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
-    convert = _to_db(_field(model, column))
+    convert = to_db(model_field(model, column))
     with connection.cursor() as cursor:
         for chunk in _chunks(values, LOOKUP_CHUNK):
             marks = ", ".join(["%s"] * len(chunk))
@@ -817,7 +815,7 @@ def _upsert(
     )
     sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"
     if conflict is not None:
-        targets = ", ".join(qn(_field(model, c).column) for c in conflict)
+        targets = ", ".join(qn(model_field(model, c).column) for c in conflict)
         updates = [
             f"{qn(f.column)} = excluded.{qn(f.column)}"
             for f in fields
@@ -843,11 +841,11 @@ def _parameters(
     """Each row's values for the columns `named`, then `calls` (a callable default, such as a
     fresh UUID, differs per row), then `fixed` (a default computed once), ready for the database.
     """
-    conversions = [(i, _to_db(f)) for i, f in enumerate(named)]
+    conversions = [(i, to_db(f)) for i, f in enumerate(named)]
     conversions = [(i, c) for i, c in conversions if c is not _identity]
     now = timezone.now()
     constant = [
-        _to_db(f)(
+        to_db(f)(
             now
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
             else f.get_default()
@@ -869,7 +867,7 @@ def _parameters(
         for i, convert in conversions:
             values[i] = convert(values[i])
         for f in calls:
-            values.append(_to_db(f)(f.get_default()))
+            values.append(to_db(f)(f.get_default()))
         values.extend(constant)
     return params
 
@@ -878,7 +876,7 @@ def _identity(value: Any) -> Any:
     return value
 
 
-def _to_db(field: models.Field[Any, Any]) -> Any:
+def to_db(field: models.Field[Any, Any]) -> Any:
     """The one conversion a column's Python value needs for this database, chosen once
     (what get_db_prep_save does, without its cost per value)."""
     ops = connection.ops
@@ -911,7 +909,7 @@ def _memo(adapt: Any) -> Any:
     return adapted
 
 
-def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+def model_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
     field = model._meta.get_field(name)
     assert isinstance(field, models.Field)
     return field
