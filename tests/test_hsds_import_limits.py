@@ -422,3 +422,15 @@ def test_two_organizations_may_share_a_name(tmp_path: Path, bulk: bool) -> None:
     name = directory.Organization.objects.get(hsds_id=other).name
     assert directory.Organization.objects.filter(name=name).count() == 2
     assert result.counts["organizations"] == 2
+
+
+def test_the_summary_counts_the_rows_of_tables_not_modelled(tmp_path: Path) -> None:
+    package = package_copy(tmp_path)
+    (package / "contacts.csv").write_text("id,name\n1,A\n2,B\n3,C\n")
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    descriptor["resources"].append({"name": "contact", "path": "contacts.csv"})
+    descriptor["resources"].append({"name": "funding", "path": "funding.csv"})  # not there
+    (package / "datapackage.json").write_text(json.dumps(descriptor))
+    result = import_hsds(package)
+    assert result.notes["rows of contacts.csv (table not modelled)"] == 3
+    assert result.notes["table funding.csv (not modelled)"] == 1

@@ -27,8 +27,9 @@ MAX_CELL = 131_072
 BATCH_ROWS = 5000
 
 
-def package_files(path: Path) -> tuple[dict[t.Table, Path], list[str]]:
-    """The CSV file of each table Waypost reads, and the names of the tables it does not model."""
+def package_files(path: Path) -> tuple[dict[t.Table, Path], list[tuple[str, Path | None]]]:
+    """The CSV file of each table Waypost reads, and the tables it does not model: each
+    one's path as the descriptor gives it, and its file when that is in the package."""
     descriptor = path / DESCRIPTOR if path.is_dir() else path
     try:
         if descriptor.stat().st_size > MAX_DESCRIPTOR_BYTES:
@@ -70,19 +71,22 @@ def package_files(path: Path) -> tuple[dict[t.Table, Path], list[str]]:
             DESCRIPTOR, "/resources", "resources", "must be a list of the package's files"
         )
     found: dict[t.Table, Path] = {}
-    skipped: list[str] = []
+    skipped: list[tuple[str, Path | None]] = []
+    folder = descriptor.parent.resolve()
     for index, resource in enumerate(resources):
         where = f"/resources/{index}"
         if not isinstance(resource, dict) or not isinstance(resource.get("path"), str):
             raise DataFileError(DESCRIPTOR, where, "path", "each resource needs a path")
         relative = resource["path"]
         table = t.BY_NAME.get(str(resource.get("name"))) or t.BY_FILE.get(Path(relative).name)
-        if table is None:
-            skipped.append(relative)
-            continue
-        folder = descriptor.parent.resolve()
         file = (folder / relative).resolve()
-        if "://" in relative or Path(relative).is_absolute() or not file.is_relative_to(folder):
+        inside = not ("://" in relative or Path(relative).is_absolute()) and file.is_relative_to(
+            folder
+        )
+        if table is None:
+            skipped.append((relative, file if inside and file.is_file() else None))
+            continue
+        if not inside:
             raise DataFileError(
                 DESCRIPTOR, where, "path", f"names {relative}, outside the package's folder"
             )
@@ -230,6 +234,16 @@ def _refuse(
         except BadValue as exc:
             raise DataFileError(name, f"line {line}", column, str(exc)) from None
     raise AssertionError("a cell was refused once and then read")
+
+
+def count_rows(file: Path) -> int | None:
+    """The records of a CSV file Waypost does not read, for the summary (None: unreadable)."""
+    csv.field_size_limit(MAX_CELL)
+    try:
+        with file.open(encoding="utf-8-sig", newline="") as text:
+            return max(sum(1 for cells in csv.reader(text) if any(cells)) - 1, 0)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
 
 
 def _first_bad_byte(file: Path) -> tuple[int, bytes]:
