@@ -50,7 +50,7 @@ from waypost.hsds.writer import (
     not_weekly,
     rising_id_prefix,
     to_db,
-    weekdays,
+    weekly_hours,
 )
 
 STAGE = "hsds_stage"
@@ -91,7 +91,7 @@ def _schedule_days(batch: Batch) -> list[list[Any]]:
     days: list[int | None] = []
     fields: list[str | None] = []
     problems: list[str | None] = []
-    read: dict[str, tuple[int, str | None]] = {}
+    read: dict[tuple[str, Any, Any], tuple[int, tuple[str, str] | None]] = {}
     for i in range(n):
 
         def get(name: str, i: int = i) -> Any:
@@ -104,21 +104,15 @@ def _schedule_days(batch: Batch) -> list[list[Any]]:
             problems.append(note)
             continue
         byday, opening, closing = get("byday"), get("opens_at"), get("closes_at")
-        found = read.get(byday)
+        key = (byday, opening, closing)
+        found = read.get(key)
         if found is None:
-            listed, problem = weekdays(byday)
-            found = read[byday] = (sum(1 << d for d in listed), problem)
+            listed, problem = weekly_hours(byday, opening, closing)
+            found = read[key] = (sum(1 << d for d in listed), problem)
         bits, problem = found
         days.append(bits)
-        if problem is not None:
-            fields.append("byday")
-            problems.append(problem)
-        elif closing <= opening:
-            fields.append("closes_at")
-            problems.append(f"{closing} is not after opens_at {opening}")
-        else:
-            fields.append(None)
-            problems.append(None)
+        fields.append(problem[0] if problem else None)
+        problems.append(problem[1] if problem else None)
     return [days, fields, problems]
 
 

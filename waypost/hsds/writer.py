@@ -9,6 +9,7 @@ lowercase hex digits (see `values.HsdsId`) and become UUIDs only for a database 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import secrets
 import time
@@ -402,12 +403,10 @@ class Writer:
             if note is not None:
                 self.notes[note] += 1
                 continue
-            days, problem = weekdays(row.values["byday"])
-            if problem is not None:
-                raise row.error("byday", problem)
             opens, closes = row.values["opens_at"], row.values["closes_at"]
-            if closes <= opens:
-                raise row.error("closes_at", f"{closes} is not after opens_at {opens}")
+            days, problem = weekly_hours(row.values["byday"], opens, closes)
+            if problem is not None:
+                raise row.error(*problem)
             location = locations.get(row.values.get("location_id"))
             if location is None and row.values.get("service_at_location_id") in via:
                 location = via[row.values["service_at_location_id"]][1]
@@ -621,6 +620,18 @@ def not_weekly(get: Callable[[str], Any]) -> str | None:
     if not get("byday") or not get("opens_at") or not get("closes_at"):
         return "schedules without byday, opens_at and closes_at (not modelled)"
     return None
+
+
+def weekly_hours(
+    byday: str, opens: dt.time, closes: dt.time
+) -> tuple[list[int], tuple[str, str] | None]:
+    """The weekdays of a weekly schedule, or what is wrong with it: (field, reason)."""
+    days, problem = weekdays(byday)
+    if problem is not None:
+        return [], ("byday", problem)
+    if closes <= opens:
+        return [], ("closes_at", f"{closes} is not after opens_at {opens}")
+    return days, None
 
 
 def weekdays(byday: str) -> tuple[list[int], str | None]:
