@@ -437,7 +437,9 @@ class FactsLoader:
         self._once(section, (organization_name, name), record, "name")
         categories = self._terms(record, "categories", CATEGORY_TAXONOMY)
         attributes = self._terms(record, "attributes", ATTRIBUTE_TAXONOMY)
-        organization, _ = Organization.objects.get_or_create(name=organization_name[:200])
+        organization = Organization.objects.filter(name=organization_name[:200]).order_by(
+            "pk"
+        ).first() or Organization.objects.create(name=organization_name[:200])
         existing = Service.objects.filter(organization=organization, name=name).first()
         fact = self._fact(record, name, existing.fact if existing else None)
         service, _ = Service.objects.update_or_create(

@@ -60,7 +60,8 @@ class TaxonomyTerm(models.Model):
 
 class Organization(models.Model):
     hsds_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=200, unique=True)
+    # Not unique: HSDS knows organizations by id, and two may share a name.
+    name = models.CharField(max_length=200, db_index=True)
     alternate_name = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
     email = models.EmailField(blank=True)
