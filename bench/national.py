@@ -718,7 +718,8 @@ def run_one(database: str, services: int, queries: int, seed: int) -> None:
         url = None
         if database == "postgresql":
             # Memory for a directory of about a gigabyte, as a production server would have.
-            url = stack.enter_context(private_postgres(BENCH_ROOT, settings=POSTGRES_SETTINGS))
+            server = private_postgres(BENCH_ROOT, settings=POSTGRES_SETTINGS)
+            url = stack.enter_context(server).url
         report = run(services, queries, seed, url)
     print_table(report)
     out.write_text(json.dumps(report, indent=2) + "\n")

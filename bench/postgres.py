@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -48,9 +49,26 @@ def _run(args: list[str]) -> None:
         )
 
 
+@dataclass
+class Server:
+    """A running private server: its database's address, and a way to stop and restart it
+    (the database going away, and coming back)."""
+
+    url: str
+    ctl: list[str]
+    log: Path
+    options: str
+
+    def stop(self) -> None:
+        _run(_as_server_user([*self.ctl, "-m", "fast", "-w", "stop"]))
+
+    def start(self) -> None:
+        _run(_as_server_user([*self.ctl, "-l", str(self.log), "-w", "-o", self.options, "start"]))
+
+
 @contextmanager
-def private_postgres(parent: Path, *, settings: dict[str, str] | None = None) -> Iterator[str]:
-    """Yields the address (postgres://...) of a fresh server's database."""
+def private_postgres(parent: Path, *, settings: dict[str, str] | None = None) -> Iterator[Server]:
+    """A fresh server with an empty `waypost` database, stopped and removed afterwards."""
     binaries = pg_bin()
     if binaries is None:
         raise SystemExit(
@@ -67,12 +85,19 @@ def private_postgres(parent: Path, *, settings: dict[str, str] | None = None) ->
         options += f" -c {name}={value}"
     initdb = [str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"]
     _run(_as_server_user([*initdb, "-E", "UTF8", "--locale=C.UTF-8"]))
-    ctl = [str(binaries / "pg_ctl"), "-D", str(data)]
-    _run(_as_server_user([*ctl, "-l", str(folder / "log"), "-w", "-o", options, "start"]))
+    server = Server(
+        url=f"postgres://postgres@127.0.0.1:{port}/waypost",
+        ctl=[str(binaries / "pg_ctl"), "-D", str(data)],
+        log=folder / "log",
+        options=options,
+    )
+    server.start()
     try:
         createdb = [str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(port)]
         _run([*createdb, "-U", "postgres", "waypost"])
-        yield f"postgres://postgres@127.0.0.1:{port}/waypost"
+        yield server
     finally:
-        subprocess.run(_as_server_user([*ctl, "-m", "fast", "stop"]), capture_output=True, cwd="/")
+        subprocess.run(
+            _as_server_user([*server.ctl, "-m", "immediate", "stop"]), capture_output=True, cwd="/"
+        )
         shutil.rmtree(folder, ignore_errors=True)
