@@ -29,7 +29,6 @@ import subprocess
 import time
 import urllib.parse
 import urllib.request
-import xmlrpc.client
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -83,7 +82,8 @@ def _wait_for_file(path: Path, process: subprocess.Popen[bytes], log: Path) -> N
     deadline = time.monotonic() + 60
     while not path.exists():
         if process.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit(f"{path.name} did not appear; {log.read_text(errors='replace')}")
+            said = log.read_text(errors="replace") if log.exists() else "(no log)"
+            raise SystemExit(f"{path.name} did not appear; {said}")
         time.sleep(0.1)
 
 
@@ -198,7 +198,7 @@ http {{
         location /wp-content/ {{ alias {WP_CONTENT}/; }}
         location / {{ try_files $uri $uri/ /index.php?$args; }}
         location ~ \\.php$ {{
-            include fastcgi_params;
+            include /etc/nginx/fastcgi_params;
             fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
             fastcgi_param WORDPRESS_CONFIG {WP_CONFIG_NAME};
             fastcgi_pass unix:{php_socket};
@@ -265,11 +265,29 @@ def guide_article(base: str) -> tuple[str, str]:
     return re.sub(r"<[^>]+>", "", title.group(1)).strip(), main.group(1)
 
 
-def publish(base: str, title: str, html: str) -> str:
-    server = xmlrpc.client.ServerProxy(base + "/xmlrpc.php")
-    post = {"post_title": title, "post_content": html, "post_status": "publish"}
-    post_id = server.wp.newPost(0, ADMIN, ADMIN_PASSWORD, post)
-    return f"/?p={int(str(post_id))}"
+def publish(socket_path: Path, title: str, html: str) -> str:
+    """The post, written into WordPress's tables as its editor would save it (published, by
+    the site's administrator); the text goes as hexadecimal, so nothing in it needs quoting."""
+
+    def text(value: str) -> str:
+        return f"CONVERT(X'{value.encode().hex()}' USING utf8mb4)"
+
+    sql = (
+        "INSERT INTO wp_posts (post_author, post_date, post_date_gmt, post_content, post_title,"
+        " post_excerpt, post_status, comment_status, ping_status, post_name, to_ping, pinged,"
+        " post_modified, post_modified_gmt, post_content_filtered, post_parent, guid,"
+        " menu_order, post_type, comment_count) VALUES (1, NOW(), UTC_TIMESTAMP(),"
+        f" {text(html)}, {text(title)}, '', 'publish', 'open', 'open', 'norwalk-connecticut',"
+        " '', '', NOW(), UTC_TIMESTAMP(), '', 0, '', 0, 'post', 0); SELECT LAST_INSERT_ID();"
+    )
+    done = subprocess.run(
+        ["mariadb", "--no-defaults", f"--socket={socket_path}", "-u", "root", "-N", "wordpress"],
+        input=sql,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return f"/?p={int(done.stdout.split()[-1])}"
 
 
 def fetch(base: str, path: str) -> tuple[int, bytes]:
@@ -296,14 +314,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.parse_args()
     install_packages()
-    shutil.rmtree(BENCH_DIR, ignore_errors=True)
-    BENCH_DIR.mkdir(parents=True)
+    # Waypost's database (the demo data) is kept from one run to the next; the rest is new.
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    for old in BENCH_DIR.iterdir():
+        if old.name != "waypost-var":
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
     report: dict[str, Any] = {
         "flags": {**FLAGS, "header": "Accept-Encoding: gzip"},
         "machine": f"{os.cpu_count()} CPUs, shared with other work: measured back to back",
     }
     with ExitStack() as stack:
-        prepare(BENCH_DIR / "waypost-var")
+        if not (BENCH_DIR / "waypost-var" / "waypost.sqlite3").exists():
+            prepare(BENCH_DIR / "waypost-var")
         waypost = stack.enter_context(
             production_stack(BENCH_DIR / "waypost-web", var_dir=BENCH_DIR / "waypost-var")
         )
@@ -313,7 +335,7 @@ def main() -> None:
         php_socket = stack.enter_context(php_fpm(BENCH_DIR, socket_path))
         wordpress = stack.enter_context(nginx_for_wordpress(BENCH_DIR, php_socket))
         install_site(wordpress)
-        post = publish(wordpress, title, article)
+        post = publish(socket_path, title, article)
         _status, body = fetch(wordpress, post)
         if b"Norwalk" not in body or b"twentytwentythree" not in body:
             raise SystemExit("the WordPress post does not show the guide in the stock theme")

@@ -150,14 +150,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Django's cache holds the card PDFs (waypost/site/pdf.py). Files under VAR_DIR/cache are
 # shared by every worker process with nothing more to run. A card carries the day it is
 # printed, so a stored one is of use for a day; 5,000 of them take about 70 MB.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(VAR_DIR / "cache"),
-        "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
+LOCAL_CACHE = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": str(VAR_DIR / "cache"),
+    "TIMEOUT": 24 * 3600,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
 }
+# Several app servers share one cache in Redis (redis://host:port/db, rediss:// with TLS):
+# a card made by one is not made again by the others.
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def _cache(url: str | None) -> dict[str, Any]:
+    if url is None:
+        return LOCAL_CACHE
+    if not url.startswith(REDIS_SCHEMES):
+        env.problems.append("WAYPOST_CACHE_URL is not a redis://, rediss:// or unix:// address")
+        return LOCAL_CACHE
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "TIMEOUT": 24 * 3600,
+    }
+
+
+CACHES = {"default": _cache(env.optional_text("WAYPOST_CACHE_URL"))}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
