@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.skipif(
 
 # One app server's process: makes (or finds) the card PDF of a fixed page, says which.
 APP_PROCESS = """
+import sys
 import django; django.setup()
 from django.conf import settings
 from django.core.cache import cache
@@ -32,7 +34,7 @@ from waypost.site import pdf
 made = []
 render = pdf.render_pdf
 pdf.render_pdf = lambda html, css: made.append(1) or render(html, css)
-out = pdf.cached_pdf("<h1>Shared card</h1>", "site/site.css", name="card:shared:en")
+out = pdf.cached_pdf("<h1>Shared card</h1>", "site/site.css", name=sys.argv[1])
 print(settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1], "made" if made else "found",
       len(out), out[:5].decode())
 """
@@ -46,6 +48,11 @@ def free_port() -> int:
 
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
+    """The server CI started (.ci/run names it in WAYPOST_CACHE_URL), or one of the test's own."""
+    named = os.environ.get("WAYPOST_CACHE_URL", "")
+    if named.startswith("redis://"):
+        yield named
+        return
     port = free_port()
     listen = [SERVER or "redis-server", "--bind", "127.0.0.1", "--port", str(port)]
     server = subprocess.Popen(
@@ -66,11 +73,11 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
     server.wait(timeout=30)
 
 
-def app_process(redis_url: str, var: Path) -> str:
+def app_process(redis_url: str, var: Path, name: str) -> str:
     env = {**os.environ, "WAYPOST_VAR_DIR": str(var), "WAYPOST_CACHE_URL": redis_url}
     env.setdefault("DJANGO_SETTINGS_MODULE", "waypost.settings")
     done = subprocess.run(
-        [sys.executable, "-c", APP_PROCESS],
+        [sys.executable, "-c", APP_PROCESS, name],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -84,11 +91,12 @@ def app_process(redis_url: str, var: Path) -> str:
 
 def test_a_card_made_by_one_app_server_is_found_by_another(redis_url: str, tmp_path: Path) -> None:
     # Two processes with var folders of their own: nothing is shared but Redis.
-    first = app_process(redis_url, tmp_path / "one").split()
-    second = app_process(redis_url, tmp_path / "two").split()
+    name = f"card:shared-{uuid.uuid4().hex}:en"
+    first = app_process(redis_url, tmp_path / "one", name).split()
+    second = app_process(redis_url, tmp_path / "two", name).split()
     assert first[:2] == ["RedisCache", "made"] and first[3] == "%PDF-"
     assert second[:2] == ["RedisCache", "found"] and second[2] == first[2]
-    keys = redis.Redis.from_url(redis_url).keys("*card:shared:en*")
+    keys = redis.Redis.from_url(redis_url).keys(f"*{name}*")
     assert len(keys) == 1
 
 
