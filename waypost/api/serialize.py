@@ -129,7 +129,7 @@ def evidence(e: Evidence) -> JSON:
         "sources": list(e.refs),
         "status": str(e.status),
         "checked_on": e.checked_on.isoformat() if e.checked_on else None,
-        "note": e.note or None,
+        "caveat": e.caveat or None,
         # Contact details resting only on sources older than the check window: the date of
         # the newest, which a reader should weigh instead of a check date.
         "old_source_as_of": e.old_source.as_of if e.old_source is not None else None,
@@ -141,7 +141,7 @@ def law_statement(st: LawStatement) -> JSON:
     return {
         "type": "law",
         "citation": law.citation or None,
-        "title": law.title,
+        "title": st.heading,
         "jurisdiction": law.jurisdiction.path,
         "topic": st.topic or None,
         "summary": st.summary,

@@ -33,6 +33,16 @@ def demo_data_files(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
                 id="waypost.E010",
             )
         )
+    state_files = len(list((demo.PROJECT_DATA / demo.STATE_LAWS).glob("us-*.json")))
+    if state_files != demo.STATE_COUNT:
+        found.append(
+            Error(
+                f"{demo.PROJECT_DATA / demo.STATE_LAWS} holds {state_files} state law files, "
+                f"not {demo.STATE_COUNT} (one per state and DC)",
+                hint="The demo data set is part of the repository: restore it with git.",
+                id="waypost.E010",
+            )
+        )
     for folder in (demo.PROJECT_DATA / "editorial", demo.PROJECT_DATA / "translations"):
         if not folder.is_dir():
             found.append(

@@ -23,13 +23,21 @@ from waypost.places.models import Place
 PROJECT_DATA = settings.BASE_DIR / "data"
 
 
+# One facts file per state (and DC), with its counties: editors of one state never touch
+# another's file.
+STATE_LAWS = "laws"
+# Each state's statewide help (coalitions, compensation, 211, testing information).
+STATE_RESOURCES = "resources"
+STATE_COUNT = 51
+
+
 def demo_files() -> list[Path]:
-    """Facts files of the demo, in load order (federal law first)."""
+    """Facts files of the demo, in load order (federal law first, then each state's)."""
     return [
         PROJECT_DATA / "federal-facts.json",
         PROJECT_DATA / "norwalk-facts.json",
-        PROJECT_DATA / "us-state-laws.json",
-        PROJECT_DATA / "county-facts.json",
+        *sorted((PROJECT_DATA / STATE_LAWS).glob("us-*.json")),
+        *sorted((PROJECT_DATA / STATE_RESOURCES).glob("us-*.json")),
     ]
 
 

@@ -61,6 +61,17 @@ SECTIONS = (
     "hotlines",
     "services",
     "notes",
+    "absent",
+)
+
+# The kinds of statewide help every state's resources file accounts for: a record of that
+# kind, or an "absent" entry saying why the state has none.
+RESOURCE_KINDS = (
+    "sexual-assault",
+    "domestic-violence",
+    "victim-compensation",
+    "211",
+    "hiv-sti-testing",
 )
 
 
@@ -179,6 +190,7 @@ class FactsLoader:
                 "title": record.text("title", required=True, max_length=300),
                 "publisher": record.text("publisher", max_length=200),
                 "as_of": "" if as_of is None else str(as_of)[:10],
+                "official": record.flag("official"),
             },
         )
         self.sources[key] = source
@@ -201,6 +213,10 @@ class FactsLoader:
         if note and note not in fact.note:
             fact.note = f"{fact.note}; {note}" if fact.note else note
             fact.save(update_fields=["note"])
+        caveat = record.text("caveat", max_length=300)
+        if caveat and caveat not in fact.caveat:
+            fact.caveat = f"{fact.caveat} {caveat}" if fact.caveat else caveat
+            fact.save(update_fields=["caveat"])
         excerpt = record.text("excerpt")
         for source in sources:
             cite(fact, source, excerpt)
@@ -283,6 +299,7 @@ class FactsLoader:
         fact = self._fact(record, law.citation or title, statement.fact if statement else None)
         if statement is None:
             statement = LawStatement(law=law, topic=topic, fact=fact)
+        statement.title = title
         statement.summary = summary
         statement.classification = record.text("classification", max_length=120)
         statement.max_jail = record.text("max_jail", max_length=120)
@@ -373,6 +390,13 @@ class FactsLoader:
             defaults={"question": question, "citation": citation, "fact": fact},
         )
 
+    def _load_absent(self, record: Record) -> None:
+        """A kind of statewide help the state does not have, and why: kept in the data so
+        the gap is explained, not shown as a service."""
+        kind = record.choice("resource", list(RESOURCE_KINDS))
+        self._once("absent", (kind,), record, "resource")
+        record.text("why", required=True)
+
     def _load_benefits(self, record: Record) -> None:
         self._load_programs(record, kind=ProgramKind.BENEFIT)
 
@@ -391,6 +415,11 @@ class FactsLoader:
 
     def _service(self, record: Record, organization_name: str, section: str) -> Service:
         name = record.text("name", required=True, max_length=200)
+        if record.has("resource"):
+            record.choice("resource", list(RESOURCE_KINDS))
+        url = record.text("url", max_length=500)
+        if url and not url.startswith(("http://", "https://")):
+            raise record.error("url", f"{url!r} is not an http(s) URL")
         self._once(section, (organization_name, name), record, "name")
         categories = self._terms(record, "categories", CATEGORY_TAXONOMY)
         attributes = self._terms(record, "attributes", ATTRIBUTE_TAXONOMY)
@@ -405,6 +434,7 @@ class FactsLoader:
                 "fees_description": record.text("cost", max_length=200),
                 "hours_description": record.text("hours", max_length=200),
                 "languages_description": record.text("languages_note", max_length=200),
+                "url": url,
                 "fact": fact,
             },
         )

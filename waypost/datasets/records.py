@@ -54,6 +54,12 @@ class Record:
             raise self.error(field, f"{value!r} is not a whole number of zero or more")
         return value
 
+    def flag(self, field: str) -> bool:
+        value = self.data.get(field, False)
+        if not isinstance(value, bool):
+            raise self.error(field, f"{value!r} is not true or false")
+        return value
+
     def text_list(self, field: str, *, required: bool = False) -> list[str]:
         value = self.data.get(field)
         if value is None or value == []:

@@ -3,8 +3,9 @@
     {"language": "es",
      "entries": [{"en": "Class A misdemeanor", "text": "Delito menor de clase A"}, ...]}
 
-The file is the whole set for its language: loading it replaces that language's
-translations, all or nothing.
+Loaded alone, a file is the whole set for its language; loaded as a folder, the files of
+one language together are. Either way loading replaces that language's translations, all
+or nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from waypost.datasets.errors import DataFileError
 from waypost.translations.models import Translation, text_key
 
 
-def load_translations_file(path: Path) -> int:
+def read_translations_file(path: Path) -> tuple[str, dict[str, Translation]]:
+    """The language of a translations file and its entries, refused whole if any is bad."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, UnicodeDecodeError) as exc:
@@ -54,14 +56,43 @@ def load_translations_file(path: Path) -> int:
         rows[key] = Translation(
             language=language, source_key=key, source=entry["en"], text=entry["text"]
         )
+    return language, rows
+
+
+def _replace(language: str, rows: dict[str, Translation]) -> None:
     with transaction.atomic():
         Translation.objects.filter(language=language).delete()
         Translation.objects.bulk_create(rows.values())
+
+
+def load_translations_file(path: Path) -> int:
+    language, rows = read_translations_file(path)
+    _replace(language, rows)
     return len(rows)
 
 
 def load_translations_dir(directory: Path) -> int:
+    """Every file of the folder (and its subfolders) together is the whole set of each
+    language it names; one English text translated twice, differently, is refused."""
     if not directory.is_dir():
         raise DataFileError(str(directory), "directory", None, "does not exist")
+    by_language: dict[str, dict[str, Translation]] = {}
+    origin: dict[tuple[str, str], str] = {}
+    for path in sorted(directory.rglob("*.json")):
+        language, rows = read_translations_file(path)
+        kept = by_language.setdefault(language, {})
+        for key, row in rows.items():
+            earlier = kept.get(key)
+            if earlier is not None and earlier.text != row.text:
+                raise DataFileError(
+                    path.name,
+                    f"entry for {row.source[:60]!r}",
+                    "text",
+                    f"differs from the translation in {origin[(language, key)]}",
+                )
+            kept[key] = row
+            origin.setdefault((language, key), path.name)
     with transaction.atomic():
-        return sum(load_translations_file(p) for p in sorted(directory.glob("*.json")))
+        for language, rows in by_language.items():
+            _replace(language, rows)
+    return sum(len(rows) for rows in by_language.values())

@@ -48,6 +48,7 @@ CATEGORY_TREE: list[tuple[str, str, list[tuple[str, str]]]] = [
             ("shelter", "Shelter"),
             ("counselling", "Counselling"),
             ("child-advocacy", "Child advocacy"),
+            ("victim-compensation", "Crime victim compensation"),
         ],
     ),
     (
@@ -55,6 +56,7 @@ CATEGORY_TREE: list[tuple[str, str, list[tuple[str, str]]]] = [
         "Support and leaving sex work",
         [
             ("case-management", "Case management"),
+            ("information-and-referral", "Information and referral (211)"),
             ("housing-help", "Housing help"),
             ("education-and-job-training", "Education and job training"),
             ("exit-services", "Exit services"),

@@ -9,7 +9,8 @@ from waypost.evidence.models import Check, Citation, Fact, Source
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["key", "title", "publisher", "as_of", "facts_citing"]
+    list_display = ["key", "title", "publisher", "as_of", "official", "facts_citing"]
+    list_filter = ["official"]
     search_fields = ["key", "title", "publisher", "url"]
 
     @admin.display(description="Facts")

@@ -20,6 +20,9 @@ class Source(models.Model):
     publisher = models.CharField(max_length=200, blank=True)
     # The year (or date) of the source's own content, when known: an old source ages a fact.
     as_of = models.CharField(max_length=10, blank=True)
+    # Published by the lawmaker, a court or an agency (or, for a service, the organisation
+    # itself): the law review counts how many facts rest on such a source.
+    official = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["key"]
@@ -64,7 +67,14 @@ class Fact(models.Model):
     """A statement shown to readers, with what is known about its truth."""
 
     label = models.CharField(max_length=300, help_text="What the fact is, for editors.")
-    note = models.TextField(blank=True, help_text="Caveats, such as an old source.")
+    # Two audiences: the note is the editors' working record (what was read, what to
+    # verify) and never reaches a reader; the caveat is the short plain warning readers see.
+    note = models.TextField(
+        blank=True, help_text="For editors only: what was read, what to verify."
+    )
+    caveat = models.TextField(
+        blank=True, help_text="Shown to readers beside the fact, in plain words (translated)."
+    )
     sources: models.ManyToManyField[Source, Citation] = models.ManyToManyField(
         Source, through="Citation", related_name="facts"
     )

@@ -29,7 +29,7 @@ class Evidence:
     refs: tuple[int, ...]
     status: Status
     checked_on: dt.date | None
-    note: str
+    caveat: str
     fact_id: int = 0
     # A reader's problem report is open (as opposed to a check that found a conflict).
     reported: bool = False
@@ -43,14 +43,14 @@ class Evidence:
             self.refs,
             self.status,
             self.checked_on,
-            self.note,
+            self.caveat,
             self.reported,
             self.old_source,
         ) == (
             other.refs,
             other.status,
             other.checked_on,
-            other.note,
+            other.caveat,
             other.reported,
             other.old_source,
         )
@@ -76,7 +76,7 @@ def evidence_for(
         refs,
         fact.status(today, outdated=old is not None),
         fact.last_checked_on,
-        fact.note,
+        fact.caveat,
         fact_id=fact.pk,
         reported=fact.open_disputes > 0,
         old_source=old,

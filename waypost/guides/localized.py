@@ -12,7 +12,7 @@ from typing import Any
 from waypost.translations.services import Localizer
 
 TRANSLATED_FIELDS: dict[str, tuple[str, ...]] = {
-    "LawStatement": ("summary", "classification", "max_jail", "penalty_note"),
+    "LawStatement": ("title", "summary", "classification", "max_jail", "penalty_note"),
     "Law": ("title",),
     "LawChange": ("name", "change"),
     "Program": ("title", "summary"),
@@ -20,7 +20,7 @@ TRANSLATED_FIELDS: dict[str, tuple[str, ...]] = {
     "Service": ("name", "description", "fees_description", "hours_description"),
     "Phone": ("description",),
     "Location": ("area_description",),
-    "Fact": ("note",),
+    "Fact": ("caveat",),
 }
 
 

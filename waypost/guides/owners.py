@@ -67,7 +67,7 @@ def describe(fact: Fact) -> str:
     if owner.kind == "law_statement":
         law = obj.law
         cite = f" ({law.citation})" if law.citation else ""
-        return f"{law.title}{cite}, {law.jurisdiction.name}: {obj.summary}"
+        return f"{obj.heading}{cite}, {law.jurisdiction.name}: {obj.summary}"
     if owner.kind == "law_change":
         return f"{obj.bill}: {obj.change}"
     if owner.kind == "program":

@@ -122,10 +122,18 @@ def items_localizer(language: str, items: list[Item]) -> Localizer:
         if item.location is not None:
             objects.append(item.location)
         extra.extend(item.attributes)
-        extra.append(item.evidence.note)
+        extra.append(item.evidence.caveat)
     return localizer_for(language, objects, extra)
 
 
+# Phone lines of these categories alone are not crisis lines (see Guide.hotlines).
+NOT_CRISIS_LINES = (
+    "legal",
+    "victim-compensation",
+    "information-and-referral",
+    "sti-testing",
+    "hiv-testing",
+)
 # With no service within the nearby radius, the guide lists this many of the nearest known,
 # looking this far (miles).
 NEAREST_WHEN_NONE = 3
@@ -393,9 +401,9 @@ class GuideComposer:
         guide = Guide(self.place, self.on, self.language, self.chain)
         guide.radius_mi = settings.NEARBY_RADIUS_MI
         # Page order is citation order: hotlines, then facts about the place, then topics.
-        # "Help now, by phone" is for crisis lines: legal aid programs, reached by phone too,
-        # answer the legal help question instead.
-        not_crisis = category_codes_with_descendants(["legal"])
+        # "Help now, by phone" is for crisis lines: legal aid, compensation, 211 and testing
+        # information, reached by phone too, answer their own questions instead.
+        not_crisis = category_codes_with_descendants(list(NOT_CRISIS_LINES))
         guide.hotlines = [
             self._service_item(s, None, False)
             for s in self.hotline_services

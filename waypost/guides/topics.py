@@ -104,7 +104,13 @@ TOPICS: tuple[Topic, ...] = (
                 _("Where can I get tested for STIs and HIV?"),
                 # Federally funded health centers serve anyone whatever they can pay; readers
                 # are told to ask them about STI and HIV testing.
-                (BlockSpec("services", categories=("sti-testing", "hiv-testing", "primary-care")),),
+                (
+                    BlockSpec(
+                        "services", categories=("sti-testing", "hiv-testing", "primary-care")
+                    ),
+                    # The state health department's testing information, reached by phone.
+                    BlockSpec("hotlines", categories=("sti-testing", "hiv-testing")),
+                ),
             ),
             Question(
                 "syringes-naloxone",
@@ -132,7 +138,10 @@ TOPICS: tuple[Topic, ...] = (
                 "after-assault",
                 _("What should I do after an assault?"),
                 (
-                    BlockSpec("hotlines", categories=("sexual-assault", "domestic-violence")),
+                    BlockSpec(
+                        "hotlines",
+                        categories=("sexual-assault", "domestic-violence", "victim-compensation"),
+                    ),
                     BlockSpec(
                         "services",
                         categories=(
@@ -175,7 +184,11 @@ TOPICS: tuple[Topic, ...] = (
             Question(
                 "income-support",
                 _("What income support is there?"),
-                (BlockSpec("programs", program_kinds=(ProgramKind.BENEFIT,)),),
+                (
+                    BlockSpec("programs", program_kinds=(ProgramKind.BENEFIT,)),
+                    # 211 finds the local benefits offices and aid.
+                    BlockSpec("hotlines", categories=("information-and-referral",)),
+                ),
             ),
             Question(
                 "lgbtq-support",

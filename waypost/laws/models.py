@@ -110,6 +110,9 @@ class LawStatement(models.Model):
     law = models.ForeignKey(Law, on_delete=models.CASCADE, related_name="statements")
     # Blank when the data does not say which act the statement covers.
     topic = models.CharField(max_length=12, choices=LawTopic.choices, blank=True)
+    # What this statement is about, in the source's terms: one section can hold the seller's
+    # and the buyer's offence, so the law's own title cannot head both.
+    title = models.CharField(max_length=200, blank=True)
     summary = models.TextField(help_text="Plain-language summary.")
     classification = models.CharField(max_length=120, blank=True)
     max_jail = models.CharField(max_length=120, blank=True)
@@ -122,6 +125,10 @@ class LawStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.law}: {self.summary[:60]}"
+
+    @property
+    def heading(self) -> str:
+        return self.title or self.law.title
 
     @property
     def has_penalty(self) -> bool:

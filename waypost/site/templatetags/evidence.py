@@ -54,7 +54,7 @@ def _evidence(ev: Evidence, loc: Localizer = ENGLISH) -> str:
         said = _("<strong>Disputed:</strong> a check found this may be wrong; we are checking")
     else:
         said = _("<strong>Unchecked:</strong> not confirmed, treat with care")
-    note = f" · <em>{loc.html(ev.note)}</em>" if ev.note else ""
+    note = f" · <em>{loc.html(ev.caveat)}</em>" if ev.caveat else ""
     return f'<span class="ev ev-{ev.status}">{_refs(ev)} {said}{note}{_report_link(ev)}</span>'
 
 

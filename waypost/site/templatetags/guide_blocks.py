@@ -42,7 +42,7 @@ def _law(item: Item, place: Place, loc: Localizer) -> str:
     statement = item.obj
     law = statement.law
     return (
-        f'<li><strong>{loc.html(law.title)}</strong> <span class="cite">({_cite(law)}, '
+        f'<li><strong>{loc.html(statement.heading)}</strong> <span class="cite">({_cite(law)}, '
         f"{escape(law.jurisdiction.name)})</span><br>{_caveat(item)}{loc.html(statement.summary)}"
         f"<br>{_evidence(item.evidence, loc)}</li>"
     )
@@ -75,7 +75,7 @@ def _penalty(item: Item, place: Place, loc: Localizer) -> str:
     statement = item.obj
     law = statement.law
     return (
-        f"<li><strong>{_cite(law)}</strong>: {loc.html(law.title)}. {_caveat(item)}"
+        f"<li><strong>{_cite(law)}</strong>: {loc.html(statement.heading)}. {_caveat(item)}"
         f"{_penalty_text(statement, loc)}<br>{_evidence(item.evidence, loc)}</li>"
     )
 
@@ -88,8 +88,9 @@ def _state_law(item: Item, place: Place, loc: Localizer) -> str:
     penalty = ""
     if statement.has_penalty:
         penalty = f"<br>{escape(_('Penalty:'))} {_caveat(item)}{_penalty_text(statement, loc)}"
+    heading = loc.html(statement.heading)
     return (
-        f'<li><strong>{loc.html(law.title)}</strong> <span class="cite">({_cite(law)})</span>'
+        f'<li><strong>{heading}</strong> <span class="cite">({_cite(law)})</span>'
         f"<br>{_caveat(item)}{loc.html(statement.summary)}{penalty}<br>"
         f"{_evidence(item.evidence, loc)}</li>"
     )

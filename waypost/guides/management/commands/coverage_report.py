@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from waypost.guides.access import access_by_state
+from waypost.guides.answers import SampleAnswers, sample_answers, sample_cities
 from waypost.guides.coverage import COVERAGE_TOPICS, state_coverage, states
+
+# Each guide is composed twice (once per language): a bound keeps a run to minutes.
+MAX_SAMPLE = 2000
 
 
 class Command(BaseCommand):
@@ -20,6 +25,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Per state: share of cities and of their people near in-person help.",
         )
+        parser.add_argument(
+            "--guides",
+            type=int,
+            metavar="N",
+            help="How many questions the guides of N random cities answer, in each language.",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=1, help="Which random cities (--guides); default 1."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         code: str | None = options["state"]
@@ -28,6 +42,9 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown state code {code!r}: use a two-letter code such as CT.")
         if options["access"]:
             self._access(code)
+            return
+        if options["guides"] is not None:
+            self._guides(options["guides"], options["seed"])
             return
         headings = ["state", *(heading for _, heading in COVERAGE_TOPICS)]
         rows = [
@@ -50,3 +67,26 @@ class Command(BaseCommand):
         for row in [headings, *table]:
             line = "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
             self.stdout.write(line.rstrip())
+
+    def _guides(self, count: int, seed: int) -> None:
+        if not 1 <= count <= MAX_SAMPLE:
+            raise CommandError(f"--guides must be a whole number from 1 to {MAX_SAMPLE}.")
+        cities = sample_cities(count, seed)
+        for language, _name in settings.LANGUAGES:
+            self._sample_lines(sample_answers(cities, language))
+
+    def _sample_lines(self, sample: SampleAnswers) -> None:
+        guides = sample.guides
+        questions = guides[0].questions if guides else 0
+        write = self.stdout.write
+        write(f"[{sample.language}] {len(guides)} guides")
+        write(f"  answered on average: {sample.mean_answered:.2f} of {questions}")
+        write(f"  fewest answered: {sample.fewest_answered} of {questions}")
+        many = sample.guides_with_more_empty_than(1)
+        write(f"  guides with 'no checked information' on more than one question: {len(many)}")
+        for guide in many[:10]:
+            write(f"    {guide.place.path}: {', '.join(guide.empty)}")
+        for slug, n in sample.empty_by_question().most_common():
+            write(f"  empty: {slug}: {n} guides")
+        for slug, n in sample.law_in_english_by_question().most_common():
+            write(f"  law question showing English: {slug}: {n} guides")

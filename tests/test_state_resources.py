@@ -1,0 +1,54 @@
+"""Each state's statewide help accounts for every kind: a record, or the reason it has none."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from waypost.datasets.demo import PROJECT_DATA, STATE_RESOURCES
+from waypost.datasets.errors import DataFileError
+from waypost.datasets.facts import RESOURCE_KINDS, load_facts_file
+
+FILES = sorted((PROJECT_DATA / STATE_RESOURCES).glob("us-*.json"))
+
+
+def test_there_are_resource_files_to_check() -> None:
+    assert FILES
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_every_kind_is_there_or_explained(path: Path) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    (code,) = data["states"]
+    assert path.stem == f"us-{code.lower()}"
+    found = {r["resource"] for section in ("hotlines", "services") for r in data.get(section, [])}
+    absent = {r["resource"] for r in data.get("absent", [])}
+    assert not found & absent, "a kind both found and absent"
+    assert found | absent == set(RESOURCE_KINDS)
+    for section in ("hotlines", "services"):
+        for record in data.get(section, []):
+            assert record.get("scope", f"US-{code}") == f"US-{code}"
+            assert record["sources"], record["name"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_kind_or_an_unexplained_gap_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "us-ct.json"
+    path.write_text(
+        json.dumps(
+            {
+                "checked_on": "2026-12-05",
+                "method": "test",
+                "absent": [{"resource": "ferry", "why": "no ferries"}],
+            }
+        )
+    )
+    with pytest.raises(DataFileError, match="'ferry' is not one of"):
+        load_facts_file(path)
+    path.write_text(
+        json.dumps({"checked_on": "2026-12-05", "method": "test", "absent": [{"resource": "211"}]})
+    )
+    with pytest.raises(DataFileError, match="why"):
+        load_facts_file(path)
