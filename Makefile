@@ -73,7 +73,10 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy waypost
 
+# The national benchmark runs on PostgreSQL too (a private server); the load script runs
+# wrk against nginx in front of gunicorn.
 bench: install
+	@scripts/require-system postgresql nginx wrk
 	$(PY) -m bench.guide_pages
 	$(PY) -m bench.national
 	$(PY) -m bench.attacks
