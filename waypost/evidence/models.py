@@ -72,8 +72,12 @@ class Fact(models.Model):
     note = models.TextField(
         blank=True, help_text="For editors only: what was read, what to verify."
     )
+    # db_default: the bulk writers insert facts in SQL without naming this column.
     caveat = models.TextField(
-        blank=True, help_text="Shown to readers beside the fact, in plain words (translated)."
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Shown to readers beside the fact, in plain words (translated).",
     )
     sources: models.ManyToManyField[Source, Citation] = models.ManyToManyField(
         Source, through="Citation", related_name="facts"
