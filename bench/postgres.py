@@ -76,28 +76,31 @@ def private_postgres(parent: Path, *, settings: dict[str, str] | None = None) ->
         )
     parent.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="postgres-", dir=parent))
-    if os.geteuid() == 0:
-        owner = pwd.getpwnam("postgres")
-        os.chown(folder, owner.pw_uid, owner.pw_gid)
     data, port = folder / "data", _free_port()
     options = f"-h 127.0.0.1 -p {port} -k {folder}"
     for name, value in (settings or {}).items():
         options += f" -c {name}={value}"
-    initdb = [str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"]
-    _run(_as_server_user([*initdb, "-E", "UTF8", "--locale=C.UTF-8"]))
     server = Server(
         url=f"postgres://postgres@127.0.0.1:{port}/waypost",
         ctl=[str(binaries / "pg_ctl"), "-D", str(data)],
         log=folder / "log",
         options=options,
     )
-    server.start()
     try:
+        if os.geteuid() == 0:
+            owner = pwd.getpwnam("postgres")
+            os.chown(folder, owner.pw_uid, owner.pw_gid)
+        initdb = [str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"]
+        _run(_as_server_user([*initdb, "-E", "UTF8", "--locale=C.UTF-8"]))
+        server.start()
         createdb = [str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(port)]
         _run([*createdb, "-U", "postgres", "waypost"])
         yield server
     finally:
-        subprocess.run(
-            _as_server_user([*server.ctl, "-m", "immediate", "stop"]), capture_output=True, cwd="/"
-        )
+        if data.exists():
+            subprocess.run(
+                _as_server_user([*server.ctl, "-m", "immediate", "stop"]),
+                capture_output=True,
+                cwd="/",
+            )
         shutil.rmtree(folder, ignore_errors=True)
