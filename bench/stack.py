@@ -118,12 +118,13 @@ def _environment(var_dir: Path, database_url: str | None, extra: dict[str, str])
     return env
 
 
-def prepare(var_dir: Path, database_url: str | None = None) -> None:
+def prepare(var_dir: Path, database_url: str | None = None, *, demo: bool = True) -> None:
     """Migrated, with the demo data (without the national data sets: the same pages every
-    run), as `make run` leaves it."""
+    run), as `make run` leaves it; or, with demo=False, migrated only."""
     env = _environment(var_dir, database_url, {})
     env.pop("WAYPOST_DATASETS_DIR", None)
-    for args in (["migrate", "--noinput", "-v0"], ["load_demo", "--no-datasets"]):
+    steps = [["migrate", "--noinput", "-v0"]] + ([["load_demo", "--no-datasets"]] if demo else [])
+    for args in steps:
         done = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=REPO_ROOT,
