@@ -341,11 +341,13 @@ def test_a_city_guide_lists_imported_hospitals_after_an_assault_nearest_first(
     nearest, farther = answer.index("BAYOU GENERAL HOSPITAL"), answer.index("PRAIRIE VIEW")
     assert nearest < farther
     assert "ask for a forensic exam by a SANE nurse" in answer
-    assert FACT_NOTE in answer
-    # In Spanish, the description and the note are translated.
+    # The editors' note stays with the editors; readers get the data set's age instead.
+    assert FACT_NOTE not in answer
+    assert "not checked by Waypost since. Call first." in answer
+    # In Spanish, the description and the age are translated.
     spanish = client.get("/es/us/tx/houston/").content.decode()
     assert "pida un examen forense" in spanish
-    assert "Llame antes de ir" in spanish
+    assert "Waypost no lo ha revisado desde entonces. Llame" in spanish
 
 
 # -- LSC ---------------------------------------------------------------------------------

@@ -17,11 +17,12 @@ from typing import TypeVar
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-# Shown with every imported record (and translated in data/translations/es.json): none of
-# these data sets is current, and a reader should hear so before making a trip.
 # A row of a data set file, whatever its format.
 R = TypeVar("R")
 
+# The editors' note on every imported record. Readers are told the same in their own words:
+# a fact resting only on an old data set shows the set's name and year and "Call first"
+# (evidence.models.newest_outdated).
 FACT_NOTE = "From a national data set that may be out of date. Call before you go."
 
 # -- text -------------------------------------------------------------------------------
