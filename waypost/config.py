@@ -92,7 +92,9 @@ class Env:
 
     def cache(self, name: str) -> dict[str, object]:
         """A cache backend from an address: unset or `locmem://`, each process's memory;
-        `file:///absolute/folder`, files shared by the processes of one machine."""
+        `file:///absolute/folder`, files shared by the processes of one machine;
+        `redis://host:port/db` (`rediss://` with TLS, `unix://` a socket), one cache shared
+        by several app servers."""
         value = self._raw(name)
         local: dict[str, object] = {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -106,5 +108,9 @@ class Env:
                 "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                 "LOCATION": rest,
             }
-        self._refuse(name, value, "a cache address (locmem:// or file:///absolute/folder)")
+        if scheme in ("redis", "rediss", "unix") and rest:
+            return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": value}
+        self._refuse(
+            name, value, "a cache address (locmem://, file:///absolute/folder or redis://host)"
+        )
         return local

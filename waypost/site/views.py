@@ -8,11 +8,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from waypost import parsing
@@ -73,6 +75,26 @@ def server_error(request: HttpRequest) -> HttpResponse:
     language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     with translation.override(language):
         return render(request, "site/500.html", status=500)
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For a load balancer or a monitor: 200 when the database answers, 503 when it does not.
+    Plain text, no page around it, nothing of the error."""
+    try:
+        Place.objects.exists()
+    except DatabaseError:
+        return HttpResponse(
+            "database unavailable\n",
+            status=503,
+            content_type=PLAIN_TEXT,
+            headers={"Retry-After": "10"},
+        )
+    return HttpResponse("ok\n", content_type=PLAIN_TEXT)
+
+
+PLAIN_TEXT = "text/plain; charset=utf-8"
 
 
 @require_safe
