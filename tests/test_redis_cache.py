@@ -100,7 +100,7 @@ def test_a_card_made_by_one_app_server_is_found_by_another(redis_url: str, tmp_p
     assert len(keys) == 1
 
 
-def test_a_cache_address_that_is_not_redis_stops_start_up(tmp_path: Path) -> None:
+def test_a_cache_address_of_an_unknown_kind_stops_start_up(tmp_path: Path) -> None:
     env = {
         **os.environ,
         "WAYPOST_VAR_DIR": str(tmp_path),
@@ -116,4 +116,5 @@ def test_a_cache_address_that_is_not_redis_stops_start_up(tmp_path: Path) -> Non
         check=False,
     )
     assert done.returncode != 0
-    assert "WAYPOST_CACHE_URL is not a redis://" in done.stderr
+    assert "WAYPOST_CACHE_URL='memcached://127.0.0.1:11211'" in done.stderr
+    assert "redis://host" in done.stderr
