@@ -10,6 +10,7 @@ import pytest
 from waypost.datasets.demo import PROJECT_DATA, STATE_RESOURCES
 from waypost.datasets.errors import DataFileError
 from waypost.datasets.facts import RESOURCE_KINDS, load_facts_file
+from waypost.directory.models import Service
 
 FILES = sorted((PROJECT_DATA / STATE_RESOURCES).glob("us-*.json"))
 
@@ -52,3 +53,33 @@ def test_an_unknown_kind_or_an_unexplained_gap_is_refused(tmp_path: Path) -> Non
     )
     with pytest.raises(DataFileError, match="why"):
         load_facts_file(path)
+
+
+@pytest.mark.django_db
+def test_a_line_loaded_twice_answers_what_each_file_meant_it_for(tmp_path: Path) -> None:
+    def hotline(categories: list[str]) -> dict[str, object]:
+        return {
+            "name": "Test State Helpline",
+            "scope": "US-RI",
+            "phones": ["1-800-555-0199"],
+            "categories": categories,
+            "sources": ["s"],
+        }
+
+    source = {"key": "s", "url": "https://example.org/help", "title": "Help"}
+    for name, categories in (("first.json", []), ("second.json", ["sexual-assault"])):
+        path = tmp_path / name
+        path.write_text(
+            json.dumps(
+                {
+                    "checked_on": "2026-12-05",
+                    "method": "test",
+                    "sources": [source],
+                    "hotlines": [hotline(categories)],
+                }
+            )
+        )
+        load_facts_file(path)
+    (service,) = Service.objects.filter(name="Test State Helpline")
+    assert [c.code for c in service.categories.all()] == ["sexual-assault"]
+    assert service.fact.citations.count() == 1

@@ -491,8 +491,10 @@ class FactsLoader:
         scope = self._jurisdiction(record, "scope")
         same = self._hotline_with_number(scope, phones)
         if same is not None:
-            # The same line described by another file: one hotline, with both sources.
+            # The same line described by another file: one hotline, with both sources and
+            # the categories of both (so it answers each question either file meant it for).
             self._fact(record, same.name, same.fact)
+            same.categories.add(*self._terms(record, "categories", CATEGORY_TAXONOMY))
             for phone in same.phones.select_related("fact"):
                 self._fact(record, phone.fact.label, phone.fact)
             return
