@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 AUDIT_PORT ?= 8765
 
-.PHONY: run test test-python test-browser lint bench audit install migrate demo-data browser-deps system-deps messages clean
+.PHONY: serve run test test-python test-browser lint bench audit install migrate demo-data browser-deps system-deps messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || { test -n "$(PYTHON)" && $(PYTHON) -c '$(SUPPORTED_PYTHON)'; } || { \
@@ -52,6 +52,14 @@ run: demo-data
 	@echo "Waypost is serving on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Production serving: gunicorn (deploy/gunicorn.conf.py: workers sized to the machine, logs
+# without addresses) on 127.0.0.1:$(PORT), static files compressed and named by content.
+# Loads no demo data; put nginx in front (deploy/nginx/waypost.conf).
+serve: migrate
+	$(PY) manage.py collectstatic --noinput -v0
+	@echo "Waypost (gunicorn) is serving on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
+	PORT=$(PORT) exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py waypost.wsgi
+
 # Debian's chromium drives the browser tests; Playwright never downloads a browser.
 browser-deps:
 	@scripts/require-system chromium
@@ -64,11 +72,16 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy waypost
+	$(BIN)/lint-imports
 
+# The national benchmark runs on PostgreSQL too (a private server); the load script runs
+# wrk against nginx in front of gunicorn.
 bench: install
+	@scripts/require-system postgresql nginx wrk
 	$(PY) -m bench.guide_pages
 	$(PY) -m bench.national
 	$(PY) -m bench.attacks
+	$(PY) -m bench.load
 
 # Lighthouse (mobile) on home, a guide and the other pages listed in bench/audit.py,
 # served by a real server on 127.0.0.1; scores and byte weights in var/audit/.

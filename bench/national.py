@@ -7,12 +7,15 @@ Run from the repository root:  python -m bench.national [--services N] [--quick]
    package), with Waypost categories, attributes, languages, phones and weekly schedules.
 2. Imports it with `manage.py import_hsds` (a child process, so its peak memory is its own)
    into a SQLite database of its own under var/bench/national-N/ (migrated, gazetteer
-   loaded), never the development database or one named by DATABASE_URL.
+   loaded), never the development database or one named by DATABASE_URL; and, with
+   `--database postgresql` or `both` (the default when PostgreSQL is installed), into a
+   private PostgreSQL server started for the run (bench/postgres.py).
 3. Times a fixed, seeded mix of searches three ways: through the whole Django stack (the WSGI
    application, on /api/search and on /search/), the search service alone, and as bare SQL on
    the same database (the floor): the main statement alone, and every statement the search
    ran (the result page's rows too).
-Prints a table and writes var/bench/national-N.json.
+Prints a table per database and writes var/bench/national-N.json (SQLite) and
+var/bench/national-N-postgresql.json.
 """
 
 from __future__ import annotations
@@ -38,11 +41,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from bench.postgres import pg_bin, private_postgres
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BENCH_ROOT = REPO_ROOT / "var" / "bench"
 SEED = 20261123
 FULL_SERVICES = 500_000
 QUICK_SERVICES = 2_000
+POSTGRES_SETTINGS = {"shared_buffers": "1GB", "effective_cache_size": "4GB"}
 
 # Generated text: plausible names and words (keyword search needs words to find).
 STREETS = ["Main", "Oak", "Elm", "Park", "Church", "Maple", "Washington", "Lake"]
@@ -337,10 +343,13 @@ def query_mix(count: int, seed: int) -> list[dict[str, str]]:
 # Running ----------------------------------------------------------------------------------
 
 
-def _configure(var_dir: Path) -> None:
+def _configure(var_dir: Path, database_url: str | None) -> None:
     var_dir.mkdir(parents=True, exist_ok=True)
     os.environ["WAYPOST_VAR_DIR"] = str(var_dir)
-    os.environ.pop("DATABASE_URL", None)
+    if database_url is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = database_url
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "waypost.settings")
     if str(REPO_ROOT) not in sys.path:
@@ -348,14 +357,17 @@ def _configure(var_dir: Path) -> None:
 
 
 def _manage(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    done = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO_ROOT,
         env=os.environ.copy(),
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
+    if done.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stderr}")
+    return done
 
 
 def _timed_import(package: Path) -> tuple[float, float, int, int, str]:
@@ -436,7 +448,12 @@ def _remove_database(database: Path) -> None:
 
 
 def prepare_database(var_dir: Path) -> None:
-    """A fresh database: migrated and with the gazetteer (copied from a cached template)."""
+    """A fresh database: migrated and with the gazetteer (copied from a cached template).
+    A PostgreSQL server is new for each run: migrated and loaded there."""
+    if os.environ.get("DATABASE_URL"):
+        _manage("migrate", "--noinput", "-v0")
+        _manage("load_gazetteer")
+        return
     template = var_dir / f"template-{_migrations_key()}.sqlite3"
     database = var_dir / "waypost.sqlite3"
     if not template.exists():
@@ -555,13 +572,17 @@ def time_queries(mix: list[dict[str, str]]) -> dict[str, Any]:
     }
 
 
-def run(services: int, queries: int, seed: int) -> dict[str, Any]:
-    var_dir = BENCH_ROOT / f"national-{services}"
-    _configure(var_dir)
+def run(
+    services: int, queries: int, seed: int, database_url: str | None, root: Path = BENCH_ROOT
+) -> dict[str, Any]:
+    var_dir = root / f"national-{services}"
+    _configure(var_dir, database_url)
     import django
+    from django.db import connection
 
     django.setup()
     report: dict[str, Any] = {
+        "database": connection.vendor,
         "services": services,
         "seed": seed,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs (shared: timings are noisy)",
@@ -599,17 +620,26 @@ def run(services: int, queries: int, seed: int) -> dict[str, Any]:
         "peak_rss_together_mb": round(together_kb / 1024),
         "summary": summary,
     }
-    database = var_dir / "waypost.sqlite3"
-    report["database_mb"] = round(database.stat().st_size / 2**20, 1)
+    report["database_mb"] = round(_database_bytes(var_dir) / 2**20, 1)
     report["search"] = time_queries(query_mix(queries, seed))
     return report
+
+
+def _database_bytes(var_dir: Path) -> int:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            return int(cursor.fetchone()[0])
+    return (var_dir / "waypost.sqlite3").stat().st_size
 
 
 def print_table(report: dict[str, Any]) -> None:
     imp = report["import"]
     print(
-        f"National directory: {report['services']:,} services (seed {report['seed']}), "
-        f"{report['machine']}"
+        f"National directory on {report['database']}: {report['services']:,} services "
+        f"(seed {report['seed']}), {report['machine']}"
     )
     print(
         f"  package {report['package']['bytes'] / 2**20:.0f} MB, "
@@ -660,15 +690,47 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help=f"{QUICK_SERVICES:,} services, 200 searches"
     )
+    parser.add_argument(
+        "--out", type=Path, default=BENCH_ROOT, help="folder for the database and results"
+    )
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "postgresql", "both"],
+        default="both" if pg_bin() else "sqlite",
+        help="where to import and search (default: both when PostgreSQL is installed)",
+    )
     args = parser.parse_args()
+    root = args.out.resolve()
     services, queries = (QUICK_SERVICES, 200) if args.quick else (args.services, args.queries)
     if services < 1 or queries < 1:
         parser.error("--services and --queries must be at least 1")
-    report = run(services, queries, args.seed)
+    databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    # Each database in a process of its own: Django is set up once per process.
+    for database in databases:
+        child = [sys.executable, "-m", "bench.national", "--database", database]
+        child += ["--out", str(root)]
+        if len(databases) > 1:
+            options = ["--services", str(services), "--queries", str(queries)]
+            done = subprocess.run([*child, *options, "--seed", str(args.seed)], cwd=REPO_ROOT)
+            if done.returncode != 0:
+                raise SystemExit(done.returncode)
+            continue
+        run_one(database, services, queries, args.seed, root)
+
+
+def run_one(database: str, services: int, queries: int, seed: int, root: Path) -> None:
+    suffix = "" if database == "sqlite" else f"-{database}"
+    out = root / f"national-{services}{suffix}.json"
+    with ExitStack() as stack:
+        url = None
+        if database == "postgresql":
+            # Memory for a directory of about a gigabyte, as a production server would have.
+            server = private_postgres(root, settings=POSTGRES_SETTINGS)
+            url = stack.enter_context(server).url
+        report = run(services, queries, seed, url, root)
     print_table(report)
-    out = BENCH_ROOT / f"national-{services}.json"
     out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"  written to {out.relative_to(REPO_ROOT)}")
+    print(f"  written to {out}")
 
 
 if __name__ == "__main__":

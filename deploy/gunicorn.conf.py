@@ -12,8 +12,12 @@ bind = os.environ.get("WAYPOST_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000'
 # Workers sized to the machine; the database and templates make a request mostly CPU-bound.
 workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1) + 1)))
 timeout = 30
+# No control socket: its default place is one per user ($HOME/.gunicorn), which two servers
+# of one user would share, and which systemd's ProtectHome hides. Reload with a HUP signal.
+control_socket_disable = True
 graceful_timeout = 30
-# Behind the reverse proxy only: it sets the client address Waypost counts (keyed, never kept).
+# The reverse proxy on this machine may say the request came over HTTPS (X-Forwarded-Proto);
+# the reader's address it sends (X-Real-IP) is read by Waypost (WAYPOST_TRUSTED_PROXIES).
 forwarded_allow_ips = "127.0.0.1"
 
 accesslog = "-"

@@ -9,18 +9,35 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bench.postgres import pg_bin
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-RESULT_FILE = REPO_ROOT / "var" / "bench" / "national-2000.json"
+RESULT_NAMES = {"sqlite": "national-2000.json", "postgresql": "national-2000-postgresql.json"}
 TIMING_KEYS = {"n", "p50_ms", "p95_ms", "p99_ms", "max_ms"}
 
 
-def test_national_bench_runs_quick_and_writes_its_report() -> None:
+# PostgreSQL: a private server the bench starts (bench/postgres.py), when it is installed.
+DATABASES = ["sqlite", "postgresql"] if pg_bin() else ["sqlite"]
+
+
+@pytest.mark.parametrize("database", DATABASES)
+def test_national_bench_runs_quick_and_writes_its_report(tmp_path: Path, database: str) -> None:
     env = dict(os.environ)
-    # The bench prepares its own SQLite file; it must not be pointed at a real database.
+    # The bench prepares its own database; it must not be pointed at a real one.
     env.pop("DATABASE_URL", None)
-    RESULT_FILE.unlink(missing_ok=True)
     result = subprocess.run(
-        [sys.executable, "-m", "bench.national", "--quick"],
+        [
+            sys.executable,
+            "-m",
+            "bench.national",
+            "--quick",
+            "--database",
+            database,
+            "--out",
+            str(tmp_path),
+        ],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -31,7 +48,8 @@ def test_national_bench_runs_quick_and_writes_its_report() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "bare SQL, main statement" in result.stdout
 
-    report = json.loads(RESULT_FILE.read_text())
+    report = json.loads((tmp_path / RESULT_NAMES[database]).read_text())
+    assert report["database"] == database
     assert report["services"] == 2000
     rows = report["package"]["rows"]
     assert rows["services.csv"] == 2000

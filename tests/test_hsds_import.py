@@ -26,7 +26,7 @@ from waypost.directory import models as directory
 from waypost.evidence.models import Fact
 from waypost.hsds import schema, serialize
 from waypost.hsds.exporter import write_json, write_tabular
-from waypost.hsds.importer import import_hsds
+from waypost.hsds.importer import ImportResult, import_hsds
 
 OWN = Path(__file__).parent / "data" / "hsds"
 SERVICE_ID = "6f1c2a4e-8b3d-4e5f-9a7b-0c1d2e3f4a5b"
@@ -158,6 +158,8 @@ def official_package_copy(tmp_path: Path) -> Path:
     shutil.copytree(Path(OFFICIAL) / "examples" / "csv", folder)
     (folder / "datapackage.json").unlink()
     shutil.copy(Path(OFFICIAL) / "datapackage.json", folder / "datapackage.json")
+    # Latitude 100 is off the map (see `_on_the_map`).
+    _edit_csv(folder, "locations.csv", _set("latitude", "10"))
     return folder
 
 
@@ -169,16 +171,17 @@ def read_csv(path: Path) -> dict[str, dict[str, str]]:
 # Round trips ---------------------------------------------------------------------------
 
 
-def _round_trips(path: Path) -> None:
-    import_hsds(path)
+def _round_trips(path: Path, also_lost: set[str] = frozenset()) -> ImportResult:  # type: ignore[assignment]
+    result = import_hsds(path)
     for original in example_services(path):
         out = exported(original["id"])
         lost, added = differences(comparable(original), comparable(out))
-        assert lost <= NOT_MODELLED, sorted(lost - NOT_MODELLED)
+        assert lost <= NOT_MODELLED | also_lost, sorted(lost - NOT_MODELLED - also_lost)
         # Export names each record's parent by id as well as nesting it; nothing else is new.
         new = {p for p in added - lost if p.rsplit("/", 1)[-1] not in LINKS}
         assert new <= {"/organization"}, sorted(new)
         assert schema.problem("service", out) is None
+    return result
 
 
 @pytest.mark.django_db
@@ -191,9 +194,40 @@ def test_own_json_example_round_trips() -> None:
 @pytest.mark.parametrize(
     "name", ["service_full.json", "service_list.json", "organization_full.json"]
 )
-def test_official_json_example_round_trips(name: str) -> None:
+def test_official_json_example_round_trips(name: str, tmp_path: Path) -> None:
     assert OFFICIAL is not None
-    _round_trips(Path(OFFICIAL) / "examples" / name)
+    copy = tmp_path / name
+    copy.write_text(
+        json.dumps(_on_the_map(json.loads((Path(OFFICIAL) / "examples" / name).read_text())))
+    )
+    result = _round_trips(copy, also_lost=OFFICIAL_SCHEDULES)
+    if "schedules" in copy.read_text():
+        # Its schedules run until a date, a number of times, on days of the month: Waypost
+        # keeps none of that, so it leaves them out and says so.
+        assert result.notes["schedules with until (not modelled)"] > 0
+
+
+# The official examples' one schedule is weekly "until", "count" times, on "bymonthday":
+# more than the weekdays and hours Waypost keeps (see test_hsds_import_limits.py).
+OFFICIAL_SCHEDULES = {
+    "/schedules",
+    "/schedules/*",
+    "/service_at_locations/*/schedules",
+    "/service_at_locations/*/schedules/*",
+}
+
+
+def _on_the_map(document: Any) -> Any:
+    """The official examples place locations at latitude 100, beyond the -90..90 of WGS84
+    that HSDS names; Waypost refuses that (test_hsds_import_limits.py), so copies of them
+    are moved to latitude 10."""
+    if isinstance(document, dict):
+        return {
+            k: 10 if k == "latitude" and v == 100 else _on_the_map(v) for k, v in document.items()
+        }
+    if isinstance(document, list):
+        return [_on_the_map(v) for v in document]
+    return document
 
 
 @pytest.mark.django_db
@@ -244,6 +278,11 @@ def test_official_tabular_example_round_trips(tmp_path: Path) -> None:
         before = read_csv(package / name)
         after = read_csv(out / name)
         for row_id, row in before.items():
+            if name == "schedules.csv":
+                # More than weekdays and hours (see OFFICIAL_SCHEDULES): left out, and said.
+                assert row_id not in after
+                assert result.notes["schedules with until (not modelled)"] == 1
+                continue
             assert row_id in after, f"{name}: {row_id} lost"
             for column, value in after[row_id].items():
                 if value and column in row:
@@ -903,7 +942,6 @@ MISSING_ID = "0e8e5a5e-4fd3-4a35-8a6b-1c5b1f3f0d11"
 @pytest.mark.parametrize(
     ("file", "edit", "field"),
     [
-        ("organizations.csv", lambda rows: [*rows, [MISSING_ID, *rows[2][1:]]], "name"),
         ("organizations.csv", lambda rows: [*rows, [rows[1][0], "Other", *rows[1][2:]]], "id"),
         ("services.csv", _set("organization_id", MISSING_ID, 3), "organization_id"),
         ("services.csv", _set("organization_id", "", 3), "organization_id"),
@@ -918,7 +956,8 @@ MISSING_ID = "0e8e5a5e-4fd3-4a35-8a6b-1c5b1f3f0d11"
         ("schedules.csv", _set("byday", "MO,XX", 3), "byday"),
         ("schedules.csv", _set("closes_at", "07:00", 3), "closes_at"),
         ("schedules.csv", lambda rows: [*rows, rows[3]], "id"),
-        ("languages.csv", _set("code", "", 3), "code"),
+        ("locations.csv", _set("latitude", "90.5", 3), "latitude"),
+        ("services.csv", _set("name", "Nul\x00", 3), "name"),
         ("languages.csv", lambda rows: [*rows, rows[1]], "id"),
         ("attributes.csv", _set("link_id", MISSING_ID, 3), "link_id"),
         ("attributes.csv", _set("taxonomy_term_id", MISSING_ID, 3), "taxonomy_term_id"),
@@ -980,9 +1019,9 @@ def test_an_id_repeated_is_found_when_the_filter_of_ids_overflows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past its limit of suspects the filter gives up; then every id read is sorted."""
-    from waypost.hsds.writer import _IdFilter
+    from waypost.hsds.writer import IdFilter
 
-    monkeypatch.setattr(_IdFilter, "MAX_SUSPECTS", 0)
+    monkeypatch.setattr(IdFilter, "MAX_SUSPECTS", 0)
     package = package_copy(tmp_path)
     _edit_csv(package, "services.csv", lambda rows: [*rows, rows[1]])
     assert_refused(package, "services.csv", "line 3", "id", "duplicate id")

@@ -89,3 +89,28 @@ class Env:
     def optional_path(self, name: str) -> Path | None:
         value = self._raw(name)
         return Path(value) if value else None
+
+    def cache(self, name: str) -> dict[str, object]:
+        """A cache backend from an address: unset or `locmem://`, each process's memory;
+        `file:///absolute/folder`, files shared by the processes of one machine;
+        `redis://host:port/db` (`rediss://` with TLS, `unix://` a socket), one cache shared
+        by several app servers."""
+        value = self._raw(name)
+        local: dict[str, object] = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+        }
+        if not value or value == "locmem://":
+            return local
+        scheme, _, rest = value.partition("://")
+        if scheme == "file" and rest.startswith("/"):
+            return {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": rest,
+            }
+        if scheme in ("redis", "rediss", "unix") and rest:
+            return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": value}
+        self._refuse(
+            name, value, "a cache address (locmem://, file:///absolute/folder or redis://host)"
+        )
+        return local

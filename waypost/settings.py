@@ -34,7 +34,9 @@ def _database(default_url: str) -> dict[str, Any]:
     url = env.text("DATABASE_URL", default_url)
     conn_max_age = env.integer("DB_CONN_MAX_AGE", 60)
     try:
-        return dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
+        # A kept connection is checked before a request uses it: after the database restarts,
+        # the next request reconnects instead of failing.
+        return dict(dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True))
     except Exception as exc:  # dj-database-url raises several kinds for a bad URL
         # The address may hold a password: name the variable and the reason only.
         env.problems.append(f"DATABASE_URL is not a database address ({exc.__class__.__name__})")
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "waypost.dataversion",
     "waypost.translations",
     "simple_history",
     "waypost.places",
@@ -76,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "waypost.site.middleware.PrivacyHeadersMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    # After GZip, so that the ETag is that of the page, not of its compressed bytes.
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Sessions and CSRF only set a cookie when a form or a login needs one:
     # a reader who only reads gets none (tested).
@@ -143,16 +148,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Django's cache holds the card PDFs (waypost/site/pdf.py). Files under VAR_DIR/cache are
-# shared by every worker process with nothing more to run. A card carries the day it is
-# printed, so a stored one is of use for a day; 5,000 of them take about 70 MB.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(VAR_DIR / "cache"),
-        "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
+# "default" holds rendered reader pages (waypost/site/pagecache.py), each under the data
+# version, so a page is never served after a change to what it shows. Each process's memory
+# unless WAYPOST_CACHE_URL names another backend. Entries are small (a guide is about 60 KB);
+# an old version's pages are never asked for again and go as the cache culls.
+PAGE_CACHE: dict[str, object] = {**env.cache("WAYPOST_CACHE_URL"), "TIMEOUT": 24 * 3600}
+SHARED_CACHE = PAGE_CACHE["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+if not SHARED_CACHE:
+    PAGE_CACHE["OPTIONS"] = {"MAX_ENTRIES": 2000}
+CACHES: dict[str, dict[str, object]] = {
+    "default": PAGE_CACHE,
+    # Card PDFs (waypost/site/pdf.py): in the shared Redis cache when there is one (a card
+    # made by one app server is not made again by the others), else files under
+    # VAR_DIR/cache, shared by the worker processes of one machine. A card carries the day
+    # it is printed, so a stored one is of use for a day; 5,000 of them take about 70 MB.
+    "pdf": (
+        {**PAGE_CACHE, "KEY_PREFIX": "pdf"}
+        if SHARED_CACHE
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    ),
 }
 
 LANGUAGE_CODE = "en"
@@ -186,6 +205,35 @@ SESSION_COOKIE_SECURE = env.flag(
 )
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+
+# Served over HTTPS by a reverse proxy that ends TLS (deploy/nginx/): gunicorn trusts its
+# X-Forwarded-Proto (deploy/gunicorn.conf.py), so requests read as secure; plain HTTP is
+# redirected, browsers are told to use HTTPS only, and cookies never travel unencrypted.
+# /healthz answers over plain HTTP too, for a check made on the machine itself.
+HTTPS = env.flag("WAYPOST_HTTPS", False)
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env.integer("HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.flag("HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env.flag("HSTS_PRELOAD", False)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+SILENCED_SYSTEM_CHECKS = [
+    # Django's check looks for its CSRF middleware by name; Waypost's is a subclass of it
+    # (safeguards/csrf.py), every check of it kept.
+    "security.W003",
+    # Joining the browsers' preload list is hard to undo (months): the operator's decision,
+    # made with HSTS_PRELOAD, not a warning on every deploy check.
+    *([] if env.flag("HSTS_PRELOAD", False) else ["security.W021"]),
+]
+# The proxy in front (its addresses, comma-separated) names the reader's address in
+# X-Real-IP: behind it, every request comes from the proxy, and the per-client limits on
+# comments, reports and sign-ins would count every reader as one.
+TRUSTED_PROXIES = frozenset(env.items("WAYPOST_TRUSTED_PROXIES", ""))
+# How long a browser and a shared cache (the proxy's micro-cache) may keep a reader page
+# that carries nothing of one person (site/middleware.py); editors' changes show within it.
+READER_PAGE_MAX_AGE = env.integer("READER_PAGE_MAX_AGE", 300)
+SHARED_CACHE_MAX_AGE = env.integer("SHARED_CACHE_MAX_AGE", 10)
 
 # Editors' passwords: argon2 first; the others only read hashes made before the switch.
 PASSWORD_HASHERS = [

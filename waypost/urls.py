@@ -50,6 +50,7 @@ urlpatterns = i18n_patterns(
     prefix_default_language=False,
 )
 urlpatterns += [
+    path("healthz", views.healthz, name="healthz"),
     # The API speaks JSON, the same in every language.
     path("api/", include("waypost.api.urls")),
     path(

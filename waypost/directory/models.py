@@ -12,11 +12,11 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from waypost.directory.confidential import area_point
 from waypost.evidence.models import Fact
-from waypost.localize import language_prefix
 from waypost.places.models import Place
 
 
@@ -60,7 +60,8 @@ class TaxonomyTerm(models.Model):
 
 class Organization(models.Model):
     hsds_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=200, unique=True)
+    # Not unique: HSDS knows organizations by id, and two may share a name.
+    name = models.CharField(max_length=200, db_index=True)
     alternate_name = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
     email = models.EmailField(blank=True)
@@ -138,7 +139,7 @@ class Service(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return f"{language_prefix()}/services/{self.hsds_id}/"
+        return reverse("service", args=[self.hsds_id])
 
 
 class Location(models.Model):

@@ -6,6 +6,8 @@ the loader turns each into a code with `term_code` and refuses names not listed 
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import transaction
 
 from waypost.directory.models import Taxonomy, TaxonomyTerm
@@ -13,6 +15,16 @@ from waypost.places.text import place_slug
 
 CATEGORY_TAXONOMY = "waypost-categories"
 ATTRIBUTE_TAXONOMY = "waypost-attributes"
+# Waypost's own taxonomies and terms carry the same HSDS ids on every instance (uuid5 of
+# this namespace and their names), so what one instance exports names the same terms on
+# any other, and an attribute's id (derived from its term's) is stable too.
+ID_NAMESPACE = uuid.UUID("0ef50815-b945-4b6b-9b49-23c13e142806")
+
+
+def stable_id(taxonomy: str, code: str = "") -> uuid.UUID:
+    """The HSDS id of one of Waypost's taxonomies (no code) or of one of its terms."""
+    return uuid.uuid5(ID_NAMESPACE, f"{taxonomy}/{code}" if code else taxonomy)
+
 
 # (code, name, children)
 CATEGORY_TREE: list[tuple[str, str, list[tuple[str, str]]]] = [
@@ -106,26 +118,32 @@ def term_code(name: str) -> str:
 @transaction.atomic
 def ensure_taxonomies() -> None:
     """Create or update the category tree and the attributes (idempotent)."""
-    categories, _ = Taxonomy.objects.get_or_create(
-        name=CATEGORY_TAXONOMY, defaults={"description": "Waypost service categories"}
-    )
+    categories = _taxonomy(CATEGORY_TAXONOMY, "Waypost service categories")
     for code, name, children in CATEGORY_TREE:
-        parent, _ = TaxonomyTerm.objects.update_or_create(
-            taxonomy=categories, code=code, defaults={"name": name, "parent": None}
-        )
+        parent = _term(categories, code, name, None)
         for child_code, child_name in children:
-            TaxonomyTerm.objects.update_or_create(
-                taxonomy=categories,
-                code=child_code,
-                defaults={"name": child_name, "parent": parent},
-            )
-    attributes, _ = Taxonomy.objects.get_or_create(
-        name=ATTRIBUTE_TAXONOMY, defaults={"description": "What readers filter services on"}
-    )
+            _term(categories, child_code, child_name, parent)
+    attributes = _taxonomy(ATTRIBUTE_TAXONOMY, "What readers filter services on")
     for code, name in ATTRIBUTES:
-        TaxonomyTerm.objects.update_or_create(
-            taxonomy=attributes, code=code, defaults={"name": name}
-        )
+        _term(attributes, code, name, None)
+
+
+def _taxonomy(name: str, description: str) -> Taxonomy:
+    taxonomy, _ = Taxonomy.objects.update_or_create(
+        name=name,
+        defaults={"hsds_id": stable_id(name)},
+        create_defaults={"hsds_id": stable_id(name), "description": description},
+    )
+    return taxonomy
+
+
+def _term(taxonomy: Taxonomy, code: str, name: str, parent: TaxonomyTerm | None) -> TaxonomyTerm:
+    term, _ = TaxonomyTerm.objects.update_or_create(
+        taxonomy=taxonomy,
+        code=code,
+        defaults={"name": name, "parent": parent, "hsds_id": stable_id(taxonomy.name, code)},
+    )
+    return term
 
 
 def category_codes_with_descendants(codes: list[str]) -> set[str]:

@@ -44,9 +44,21 @@ def record_check(
     fact.last_checked_on = newest.checked_on
     fact.last_outcome = newest.outcome
     # Read by the change history, when one is kept.
-    fact._change_reason = f"check recorded by {checked_by}: {outcome} ({method})"  # type: ignore[attr-defined]
+    reason = f"check recorded by {checked_by}: {outcome} ({method})"
+    fact._change_reason = history_reason(reason)  # type: ignore[attr-defined]
     fact.save(update_fields=["last_checked_on", "last_outcome"])
     return check
+
+
+# The change history keeps at most this many characters of a reason (its column's length).
+HISTORY_REASON_LENGTH = 100
+
+
+def history_reason(text: str) -> str:
+    """A reason short enough for the history column: a long check method must not stop a load."""
+    if len(text) <= HISTORY_REASON_LENGTH:
+        return text
+    return text[: HISTORY_REASON_LENGTH - 1] + "…"
 
 
 def cite(fact: Fact, source: Source, excerpt: str = "") -> Citation:
@@ -75,6 +87,6 @@ def _add_disputes(fact: Fact, delta: int, reason: str) -> None:
     # Read under a row lock and saved (not update()) so the change enters the fact's history.
     locked = Fact.objects.select_for_update().get(pk=fact.pk)
     locked.open_disputes = max(0, locked.open_disputes + delta)
-    locked._change_reason = reason  # type: ignore[attr-defined]
+    locked._change_reason = history_reason(reason)  # type: ignore[attr-defined]
     locked.save(update_fields=["open_disputes"])
     fact.open_disputes = locked.open_disputes

@@ -40,14 +40,17 @@ from waypost.directory.models import (
 from waypost.evidence.models import Fact
 from waypost.hsds import tables as t
 from waypost.hsds.tabular import Batch, read_batches
-from waypost.hsds.values import show_id
+from waypost.hsds.values import not_found, show_id
 from waypost.hsds.writer import (
     ADDRESS_REPLACED,
+    LANGUAGE_WITHOUT_CODE,
+    IdFilter,
     Writer,
-    _field,
-    _IdFilter,
-    _to_db,
+    model_field,
+    not_weekly,
     rising_id_prefix,
+    to_db,
+    weekly_hours,
 )
 
 STAGE = "hsds_stage"
@@ -79,49 +82,38 @@ class Plan:
 
 
 def _schedule_days(batch: Batch) -> list[list[Any]]:
-    """Each schedule's weekdays as bits (None: not weekly days and hours), and the first
-    thing wrong with it, which refuses the import only if the schedule belongs to a service."""
-    columns = batch.columns
+    """Each schedule's weekdays as bits (None: not kept, see `writer.not_weekly`, whose note
+    goes in the problem column then), and the first thing wrong with it, which refuses the
+    import only if the schedule belongs to a service."""
     n = len(batch)
-    freqs = columns.get("freq") or [None] * n
-    bydays = columns.get("byday") or [None] * n
-    opens = columns.get("opens_at") or [None] * n
-    closes = columns.get("closes_at") or [None] * n
+    empty = [None] * n
+    columns = {c.name: batch.columns.get(c.name) or empty for c in t.SCHEDULE.columns}
     days: list[int | None] = []
     fields: list[str | None] = []
     problems: list[str | None] = []
-    read: dict[str, tuple[int, str | None]] = {}
-    for freq, byday, opening, closing in zip(freqs, bydays, opens, closes, strict=True):
-        if (freq or "WEEKLY").upper() != "WEEKLY" or not byday or not opening or not closing:
+    read: dict[tuple[str, Any, Any], tuple[int, tuple[str, str] | None]] = {}
+    for i in range(n):
+
+        def get(name: str, i: int = i) -> Any:
+            return columns[name][i]
+
+        note = not_weekly(get)
+        if note is not None:
             days.append(None)
             fields.append(None)
-            problems.append(None)
+            problems.append(note)
             continue
-        found = read.get(byday)
+        byday, opening, closing = get("byday"), get("opens_at"), get("closes_at")
+        key = (byday, opening, closing)
+        found = read.get(key)
         if found is None:
-            found = read[byday] = _weekdays(byday)
+            listed, problem = weekly_hours(byday, opening, closing)
+            found = read[key] = (sum(1 << d for d in listed), problem)
         bits, problem = found
         days.append(bits)
-        if problem is not None:
-            fields.append("byday")
-            problems.append(problem)
-        elif closing <= opening:
-            fields.append("closes_at")
-            problems.append(f"{closing} is not after opens_at {opening}")
-        else:
-            fields.append(None)
-            problems.append(None)
+        fields.append(problem[0] if problem else None)
+        problems.append(problem[1] if problem else None)
     return [days, fields, problems]
-
-
-def _weekdays(byday: str) -> tuple[int, str | None]:
-    bits = 0
-    for code in byday.split(","):
-        code = code.strip().upper()
-        if code not in HSDS_DAYS:
-            return 0, f"{code!r} is not a weekday ({', '.join(HSDS_DAYS)})"
-        bits |= 1 << HSDS_DAYS.index(code)
-    return bits, None
 
 
 _SAL = ServiceAtLocation
@@ -277,13 +269,12 @@ class Loader:
             file,
             f"line {line}",
             column,
-            f"names {model._meta.verbose_name} {show_id(value)}, which is neither in this "
-            "import nor in the database",
+            not_found(str(model._meta.verbose_name), value),
         )
 
     def _refuse_repeats(self, file: str) -> None:
         """An id read twice in one file stops the import at its second line. The reading
-        process names the few ids it may have read twice (`writer._IdFilter`); only their
+        process names the few ids it may have read twice (`writer.IdFilter`); only their
         rows are then compared. Otherwise every id is."""
         suspects = self.reader.suspects if self.reader is not None else None
         rows = STAGE
@@ -369,7 +360,7 @@ class Loader:
             if not stamped and f.has_default() and callable(f.default):
                 raise AssertionError(f"{model.__name__}.{f.name} differs per row: give it")
             exprs.append("?")
-            values.append(_to_db(f)(now if stamped else f.get_default()))
+            values.append(to_db(f)(now if stamped else f.get_default()))
         self.raw.execute(
             f"INSERT INTO {_q(model._meta.db_table)} ({', '.join(columns)}) "
             f"SELECT {', '.join(exprs)} {source} {conflict}",
@@ -398,27 +389,11 @@ class Loader:
 
     def _write_organization(self, file: str) -> None:
         self._refuse_repeats(file)
-        try:
-            self._insert(
-                Organization,
-                {"hsds_id": "id", **self._stored(t.ORGANIZATION)},
-                f"FROM temp.{STAGE} ORDER BY line",
-            )
-        except sqlite3.IntegrityError:
-            # Ids were checked: names must be what repeats.
-            self.raw.execute(f"CREATE INDEX temp.{STAGE}_name ON {STAGE} (name, line)")
-            found = self._first(
-                f"SELECT b.line, a.id FROM temp.{STAGE} b JOIN temp.{STAGE} a "
-                "ON a.name = b.name AND a.line < b.line ORDER BY b.line LIMIT 1"
-            )
-            if found is None:
-                raise
-            raise DataFileError(
-                file,
-                f"line {found[0]}",
-                "name",
-                f"{found[1]} has the same name; Waypost needs unique names",
-            ) from None
+        self._insert(
+            Organization,
+            {"hsds_id": "id", **self._stored(t.ORGANIZATION)},
+            f"FROM temp.{STAGE} ORDER BY line",
+        )
         self.writer.counts["organizations"] += self._count()
 
     def _write_service(self, file: str) -> None:
@@ -467,7 +442,7 @@ class Loader:
         self._refuse_unresolved(file, "location_id", "_location", Location)
         self._refuse_repeats(file)
         stored = self._stored(t.ADDRESS)
-        columns = [_q(_field(Address, a).column) for a in stored]
+        columns = [_q(model_field(Address, a).column) for a in stored]
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
         # A location keeps one address (see `writer._keeps_address`).
         self._insert(
@@ -544,15 +519,16 @@ class Loader:
         linked = f"{owner} IS NOT NULL"
         found = self._first(
             f"SELECT line, _problem_field, _problem FROM temp.{STAGE} "
-            f"WHERE _problem IS NOT NULL AND {linked} ORDER BY line LIMIT 1"
+            f"WHERE _problem_field IS NOT NULL AND {linked} ORDER BY line LIMIT 1"
         )
         if found is not None:
             raise DataFileError(file, f"line {found[0]}", found[1], found[2])
         self._note_dangling([("location_id", "_location")], linked)
-        self._note(
-            "schedules other than weekly days and hours (not modelled)",
-            f"{linked} AND _days IS NULL",
-        )
+        for note, count in self.raw.execute(
+            f"SELECT _problem, count(*) FROM temp.{STAGE} WHERE {linked} AND _days IS NULL "
+            "GROUP BY _problem"
+        ):
+            self.writer.notes[note] += count
         kept = f"{linked} AND _days IS NOT NULL"
         # Each weekday its own row, under an id that rises as rows are written
         # (`writer.rising_id_prefix`).
@@ -584,21 +560,12 @@ class Loader:
                 f"WHERE _phone = {phone}.id AND code IS NOT NULL ORDER BY line DESC LIMIT 1) "
                 f"WHERE id IN (SELECT _phone FROM temp.{STAGE} WHERE code IS NOT NULL)"
             )
-        services = "_service IS NOT NULL"
         self._note(
             "languages of locations or phones only (not modelled)",
             "_service IS NULL AND NOT (_phone IS NOT NULL AND service_id IS NULL)",
         )
-        found = self._first(
-            f"SELECT line FROM temp.{STAGE} WHERE {services} AND code IS NULL ORDER BY line LIMIT 1"
-        )
-        if found is not None:
-            raise DataFileError(
-                file,
-                f"line {found[0]}",
-                "code",
-                "is required here: Waypost filters services by code",
-            )
+        self._note(LANGUAGE_WITHOUT_CODE, "_service IS NOT NULL AND code IS NULL")
+        services = "_service IS NOT NULL AND code IS NOT NULL"
         self._insert(
             ServiceLanguage,
             {"service_id": "_service", **self._stored(t.LANGUAGE)},
@@ -635,8 +602,7 @@ class Loader:
                 file,
                 f"line {found[0]}",
                 "taxonomy_term_id",
-                f"names taxonomy term {show_id(found[1])}, which is neither in this import "
-                "nor in the database",
+                not_found("taxonomy term", found[1]),
             )
         for through, is_attribute in (
             (Service.categories.through, 0),
@@ -755,7 +721,7 @@ def _read_tables(jobs: list[tuple[str, str]], pipe: Any, spool: int) -> None:
     try:
         for name, path in jobs:
             file = Path(path)
-            ids = _IdFilter(file.stat().st_size)
+            ids = IdFilter(file.stat().st_size)
             for batch in staged_values(
                 PLANS[name], file, lambda position: pipe.send(("read", position))
             ):

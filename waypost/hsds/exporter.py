@@ -58,8 +58,15 @@ def write_json(out: IO[str]) -> int:
     return total
 
 
-def write_tabular(folder: Path) -> dict[str, int]:
-    """A data package: datapackage.json and one CSV per table Waypost models."""
+# Cells the HSDS package requires that Waypost may hold empty (an address typed without a
+# postal code): a row without one would break the package's constraints, so it is left out
+# of the tabular export (the JSON form, where "" is a string, keeps it).
+HSDS_REQUIRED = {"address": ("postal_code",)}
+
+
+def write_tabular(folder: Path, left_out: dict[str, int] | None = None) -> dict[str, int]:
+    """A data package: datapackage.json and one CSV per table Waypost models. `left_out`
+    receives, by file, the rows left out for lack of a value HSDS requires."""
     folder.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     for table, rows in _table_rows():
@@ -72,8 +79,13 @@ def write_tabular(folder: Path) -> dict[str, int]:
             if not started:
                 writer.writerow([c.name for c in table.columns])
             names = [c.name for c in table.columns]
+            needed = HSDS_REQUIRED.get(table.name, ())
             n = 0
             for row in rows:
+                if any(not row.get(name) for name in needed):
+                    if left_out is not None:
+                        left_out[table.file] = left_out.get(table.file, 0) + 1
+                    continue
                 writer.writerow(["" if row.get(name) is None else row[name] for name in names])
                 n += 1
         counts[table.file] = counts.get(table.file, 0) + n
@@ -108,7 +120,7 @@ def _resource(table: t.Table) -> dict[str, Any]:
         field: dict[str, Any] = {"name": column.name, "type": kind}
         if form:
             field["format"] = form
-        if column.required:
+        if column.required or column.name in HSDS_REQUIRED.get(table.name, ()):
             field["constraints"] = {"required": True}
         fields.append(field)
     return {

@@ -18,7 +18,7 @@ from waypost.directory.taxonomy import ensure_taxonomies
 from waypost.hsds import tables as t
 from waypost.hsds.bulk import Loader
 from waypost.hsds.documents import read_json
-from waypost.hsds.tabular import DESCRIPTOR, package_files, read_table
+from waypost.hsds.tabular import DESCRIPTOR, count_rows, package_files, read_table
 from waypost.hsds.writer import BATCH_SIZE, Writer
 from waypost.search import fulltext
 
@@ -105,8 +105,12 @@ def import_hsds(
                 finally:
                     if loader is not None:
                         loader.close()
-                for name in skipped:
-                    writer.notes[f"table {name} (not modelled)"] += 1
+                for name, file in skipped:
+                    rows = None if file is None else count_rows(file)
+                    if rows:
+                        writer.notes[f"rows of {name} (table not modelled)"] += rows
+                    else:
+                        writer.notes[f"table {name} (not modelled)"] += 1
             else:
                 read_json(path, writer, advance_to(0))  # type: ignore[arg-type]
             writer.finish()

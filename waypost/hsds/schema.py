@@ -91,7 +91,13 @@ SERVICE = Nested(
 )
 ORGANIZATION = Nested(t.ORGANIZATION, lists={"services": SERVICE})
 # The kinds of document an import reads, by name.
-NESTING = {"service": SERVICE, "organization": ORGANIZATION}
+NESTING = {
+    "service": SERVICE,
+    "organization": ORGANIZATION,
+    "location": LOCATION,
+    "taxonomy": Nested(t.TAXONOMY),
+    "taxonomy_term": TERM,
+}
 
 
 def _property(column: Column, *, required: bool) -> dict[str, Any]:
@@ -135,7 +141,7 @@ def _format_checker() -> FormatChecker:
 
 @cache
 def validator(entity: str) -> Draft202012Validator:
-    """The validator of a `service` or an `organization` document."""
+    """The validator of a document of one of the kinds in `NESTING`."""
     schema = {"$schema": Draft202012Validator.META_SCHEMA["$id"], **json_schema(NESTING[entity])}
     return Draft202012Validator(schema, format_checker=_format_checker())
 

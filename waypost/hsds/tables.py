@@ -7,8 +7,11 @@ Tables and columns missing here are deliberately not modelled (see README).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from django.db import models
+
+from waypost.directory import models as directory
 from waypost.hsds.values import Column as C
 
 SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")
@@ -27,6 +30,9 @@ class Table:
 
     def column(self, name: str) -> C:
         return next(c for c in self.columns if c.name == name)
+
+    def has_column(self, name: str) -> bool:
+        return any(c.name == name for c in self.columns)
 
     @property
     def storage(self) -> list[tuple[str, str, bool]]:
@@ -146,8 +152,8 @@ LOCATION = Table(
         C("alternate_name"),
         C("description"),
         C("transportation"),
-        C("latitude", "number"),
-        C("longitude", "number"),
+        C("latitude", "number", minimum=-90, maximum=90),
+        C("longitude", "number", minimum=-180, maximum=180),
         C("external_identifier"),
         C("external_identifier_type"),
     ),
@@ -237,11 +243,22 @@ SCHEDULE = Table(
         C("service_at_location_id", "uuid"),
         C("valid_from", "date"),
         C("valid_to", "date"),
+        C("dtstart"),
+        C("timezone", "number"),
+        C("until"),
+        C("count", "int"),
+        C("wkst", choices=("MO", "TU", "WE", "TH", "FR", "SA", "SU")),
         C("freq"),
+        C("interval", "int"),
         C("byday"),
+        C("byweekno"),
+        C("bymonthday"),
+        C("byyearday"),
         C("description"),
         C("opens_at", "time"),
         C("closes_at", "time"),
+        C("schedule_link", "uri"),
+        C("attending_type"),
         C("notes"),
     ),
     _same("valid_from", "valid_to", "description", "notes"),
@@ -320,6 +337,33 @@ SERVICE_AREA = Table(
     ),
     _same("name", "description", "uri"),
 )
+
+
+def _limited(table: Table, model: type[models.Model]) -> Table:
+    """The table with each stored text column as long as the model field that keeps it."""
+    lengths = {
+        name: field.max_length
+        for name, attname in table.stored.items()
+        if isinstance(field := model._meta.get_field(attname), models.CharField)
+        and not table.column(name).choices  # a choice is stored as Waypost's own word
+    }
+    columns = tuple(
+        replace(c, max_length=lengths[c.name]) if c.name in lengths else c for c in table.columns
+    )
+    return replace(table, columns=columns)
+
+
+ORGANIZATION = _limited(ORGANIZATION, directory.Organization)
+SERVICE = _limited(SERVICE, directory.Service)
+LOCATION = _limited(LOCATION, directory.Location)
+ADDRESS = _limited(ADDRESS, directory.Address)
+SERVICE_AT_LOCATION = _limited(SERVICE_AT_LOCATION, directory.ServiceAtLocation)
+PHONE = _limited(PHONE, directory.Phone)
+SCHEDULE = _limited(SCHEDULE, directory.Schedule)
+LANGUAGE = _limited(LANGUAGE, directory.ServiceLanguage)
+TAXONOMY = _limited(TAXONOMY, directory.Taxonomy)
+TAXONOMY_TERM = _limited(TAXONOMY_TERM, directory.TaxonomyTerm)
+SERVICE_AREA = _limited(SERVICE_AREA, directory.ServiceArea)
 
 # In the order a package is read: every table names only tables read before it.
 TABLES: tuple[Table, ...] = (

@@ -20,15 +20,30 @@ from waypost.hsds.values import BadValue, cell_converter, column_converter
 from waypost.hsds.writer import Row, Writer
 
 DESCRIPTOR = "datapackage.json"
+MAX_DESCRIPTOR_BYTES = 1 << 20
+# The longest CSV cell read (the csv module's own limit, made plain in its refusal).
+MAX_CELL = 131_072
 # Rows converted together (see `values.column_converter`).
 BATCH_ROWS = 5000
 
 
-def package_files(path: Path) -> tuple[dict[t.Table, Path], list[str]]:
-    """The CSV file of each table Waypost reads, and the names of the tables it does not model."""
+def package_files(path: Path) -> tuple[dict[t.Table, Path], list[tuple[str, Path | None]]]:
+    """The CSV file of each table Waypost reads, and the tables it does not model: each
+    one's path as the descriptor gives it, and its file when that is in the package."""
     descriptor = path / DESCRIPTOR if path.is_dir() else path
     try:
-        package = json.loads(descriptor.read_text(encoding="utf-8"))
+        if descriptor.stat().st_size > MAX_DESCRIPTOR_BYTES:
+            raise DataFileError(
+                DESCRIPTOR,
+                "the file",
+                None,
+                f"is over {MAX_DESCRIPTOR_BYTES >> 20} MB (a descriptor lists files, no data)",
+            )
+        package = json.loads(descriptor.read_text(encoding="utf-8-sig"))
+    except RecursionError:
+        raise DataFileError(
+            DESCRIPTOR, "the file", None, "nests lists and objects too deep"
+        ) from None
     except FileNotFoundError:
         raise DataFileError(
             DESCRIPTOR, str(path), None, "is missing (a tabular package needs its descriptor)"
@@ -42,23 +57,39 @@ def package_files(path: Path) -> tuple[dict[t.Table, Path], list[str]]:
             None,
             f"is not valid JSON ({exc.msg})",
         ) from None
+    version = package.get("version") if isinstance(package, dict) else None
+    if version is not None and str(version).split(".")[0] != "3":
+        raise DataFileError(
+            DESCRIPTOR,
+            "/version",
+            "version",
+            f"is {version}: Waypost reads HSDS 3.x packages, whose tables and fields differ",
+        )
     resources = package.get("resources") if isinstance(package, dict) else None
     if not isinstance(resources, list):
         raise DataFileError(
             DESCRIPTOR, "/resources", "resources", "must be a list of the package's files"
         )
     found: dict[t.Table, Path] = {}
-    skipped: list[str] = []
+    skipped: list[tuple[str, Path | None]] = []
+    folder = descriptor.parent.resolve()
     for index, resource in enumerate(resources):
         where = f"/resources/{index}"
         if not isinstance(resource, dict) or not isinstance(resource.get("path"), str):
             raise DataFileError(DESCRIPTOR, where, "path", "each resource needs a path")
         relative = resource["path"]
         table = t.BY_NAME.get(str(resource.get("name"))) or t.BY_FILE.get(Path(relative).name)
+        file = (folder / relative).resolve()
+        inside = not ("://" in relative or Path(relative).is_absolute()) and file.is_relative_to(
+            folder
+        )
         if table is None:
-            skipped.append(relative)
+            skipped.append((relative, file if inside and file.is_file() else None))
             continue
-        file = descriptor.parent / relative
+        if not inside:
+            raise DataFileError(
+                DESCRIPTOR, where, "path", f"names {relative}, outside the package's folder"
+            )
         if not file.is_file():
             raise DataFileError(DESCRIPTOR, where, "path", f"names {relative}, which is missing")
         found[table] = file
@@ -101,6 +132,7 @@ def read_batches(
     name = file.name
     with file.open("rb") as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        csv.field_size_limit(MAX_CELL)
         reader = csv.reader(text, strict=True)
         try:
             header = next(reader, None)
@@ -138,6 +170,13 @@ def read_batches(
                 name, f"line {line}", None, f"is not UTF-8 text (byte {byte!r})"
             ) from None
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise DataFileError(
+                    name,
+                    f"line {reader.line_num}",
+                    None,
+                    f"has a value over {MAX_CELL:,} characters long, the most one cell may hold",
+                ) from None
             raise DataFileError(
                 name, f"line {reader.line_num}", None, f"is not well-formed CSV ({exc})"
             ) from None
@@ -195,6 +234,16 @@ def _refuse(
         except BadValue as exc:
             raise DataFileError(name, f"line {line}", column, str(exc)) from None
     raise AssertionError("a cell was refused once and then read")
+
+
+def count_rows(file: Path) -> int | None:
+    """The records of a CSV file Waypost does not read, for the summary (None: unreadable)."""
+    csv.field_size_limit(MAX_CELL)
+    try:
+        with file.open(encoding="utf-8-sig", newline="") as text:
+            return max(sum(1 for cells in csv.reader(text) if any(cells)) - 1, 0)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
 
 
 def _first_bad_byte(file: Path) -> tuple[int, bytes]:

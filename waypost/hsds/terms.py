@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from waypost.directory.models import Taxonomy, TaxonomyTerm
 from waypost.directory.taxonomy import ATTRIBUTE_TAXONOMY, CATEGORY_TAXONOMY
-from waypost.hsds.values import HsdsId, show_id
+from waypost.hsds.values import HsdsId, not_found, show_id
 
 if TYPE_CHECKING:
     from waypost.hsds.writer import Row
@@ -106,8 +106,7 @@ class TermMap:
         if hsds_id not in self.by_id:
             raise row.error(
                 column,
-                f"names taxonomy term {show_id(hsds_id)}, which is neither in this import "
-                "nor in the database",
+                not_found("taxonomy term", hsds_id),
             )
         return self.by_id[hsds_id]
 

@@ -28,6 +28,26 @@ class Column:
     kind: str = "text"  # text, uuid, int, number, date, datetime, time, email, uri
     required: bool = False
     choices: tuple[str, ...] = ()
+    # The longest text the model field keeps (see `tables`), and a number's range.
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def check_text(self, text: str) -> str:
+        """Text a database keeps as it is: PostgreSQL refuses NUL and text past the length
+        of its column, and SQLite would keep what PostgreSQL refuses."""
+        if "\x00" in text:
+            raise BadValue("contains a NUL character")
+        if self.max_length is not None and len(text) > self.max_length:
+            raise BadValue(f"is {len(text)} characters long; at most {self.max_length} are kept")
+        return text
+
+    def check_number(self, value: float) -> float:
+        if (self.minimum is not None and value < self.minimum) or (
+            self.maximum is not None and value > self.maximum
+        ):
+            raise BadValue(f"{value:g} is not between {self.minimum:g} and {self.maximum:g}")
+        return value
 
 
 _email = EmailValidator()
@@ -54,7 +74,7 @@ def convert(column: Column, raw: Any) -> Any:
     if kind in ("text", "email", "uri"):
         if not isinstance(raw, str | int | float) or isinstance(raw, bool):
             raise BadValue(f"must be text, not {type(raw).__name__}")
-        text = str(raw).strip() if kind != "text" else str(raw)
+        text = column.check_text(str(raw).strip() if kind != "text" else str(raw))
         if column.choices and text not in column.choices:
             raise BadValue(f"{text!r} is not one of {', '.join(column.choices)}")
         try:
@@ -70,7 +90,7 @@ def convert(column: Column, raw: Any) -> Any:
     if kind == "uuid":
         return parse_id(raw)
     if kind in ("int", "number"):
-        return _number(raw, integer=kind == "int")
+        return column.check_number(_number(raw, integer=kind == "int"))
     if kind == "date":
         try:
             return dt.date.fromisoformat(str(raw).strip())
@@ -111,6 +131,11 @@ def show_id(hsds_id: Any) -> str:
         return str(hsds_id)
 
 
+def not_found(what: str, hsds_id: Any) -> str:
+    """The refusal of a reference that names no record: the same words from every reader."""
+    return f"names {what} {show_id(hsds_id)}, which is neither in this import nor in the database"
+
+
 def cell_converter(column: Column) -> Callable[[str], Any]:
     """The conversion of one CSV cell of this column, chosen once per column: the same
     values and refusals as `convert`, without deciding the column's kind for every cell."""
@@ -120,15 +145,16 @@ def cell_converter(column: Column) -> Callable[[str], Any]:
         return not cell or cell.isspace()
 
     if kind == "text" and not choices:
-        if required:
+        check = column.check_text
 
-            def text(cell: str) -> Any:
-                if empty(cell):
+        def text(cell: str) -> Any:
+            if empty(cell):
+                if required:
                     raise BadValue("is required")
-                return cell
+                return None
+            return check(cell)
 
-            return text
-        return lambda cell: None if empty(cell) else cell
+        return text
     if kind == "uuid":
 
         def hsds_id(cell: str) -> Any:
@@ -160,7 +186,7 @@ def cell_converter(column: Column) -> Callable[[str], Any]:
         def number(cell: str) -> Any:
             if not required and empty(cell):
                 return None
-            return _number(cell, integer=integer)
+            return column.check_number(_number(cell, integer=integer))
 
         return number
     # Dates and times repeat (opening hours, a file's one modification time): each distinct
@@ -224,12 +250,18 @@ def column_converter(column: Column) -> Callable[[list[str]], list[Any]]:
 
         return ids
     if kind == "text" and not choices:
+        longest = column.max_length
 
         def text(cells: list[str]) -> list[Any]:
             found = blank(cells)
             if found is not None:
                 return found
-            if any(map(str.isspace, cells)) or (column.required and "" in cells):
+            if (
+                any(map(str.isspace, cells))
+                or (column.required and "" in cells)
+                or (longest is not None and max(map(len, cells)) > longest)
+                or "\x00" in "".join(cells)
+            ):
                 return each(cells)
             return [text or None for text in cells] if "" in cells else cells
 
@@ -251,7 +283,12 @@ def column_converter(column: Column) -> Callable[[list[str]], list[Any]]:
                 values = list(map(float, cells))
             except ValueError:
                 return each(cells)
-            return values if all(map(math.isfinite, values)) else each(cells)
+            if not all(map(math.isfinite, values)):
+                return each(cells)
+            low, high = column.minimum, column.maximum
+            if (low is not None and min(values) < low) or (high is not None and max(values) > high):
+                return each(cells)
+            return values
 
         return number
     if kind == "int":

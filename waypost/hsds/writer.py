@@ -9,12 +9,13 @@ lowercase hex digits (see `values.HsdsId`) and become UUIDs only for a database 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import secrets
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -40,10 +41,12 @@ from waypost.evidence.models import Fact
 from waypost.hsds import indexes
 from waypost.hsds import tables as t
 from waypost.hsds.terms import TermMap
-from waypost.hsds.values import MEMO_SIZE, HsdsId, show_id
+from waypost.hsds.values import MEMO_SIZE, HsdsId, not_found, show_id
 from waypost.places.models import Place, ZipCode
 
 BATCH_SIZE = 5000
+# HSDS requires only a language's id; Waypost knows a service's languages by code.
+LANGUAGE_WITHOUT_CODE = "languages without code (not modelled)"
 SEEN_TABLE = "hsds_import_seen"
 SUSPECTS_TABLE = "hsds_import_suspects"
 # Rows per IN (...) lookup: within every database's limit on parameters.
@@ -93,12 +96,13 @@ class Writer:
         """`bulk`: a large import. On SQLite, the tables it finds empty then take plain
         inserts (nothing there to update or delete), their secondary indexes are built once
         at the end, and locations are placed by their ZIP codes in one statement at the end.
-        `size_hint`: the bytes to be read, to size the filter of ids read (`_IdFilter`)."""
+        `size_hint`: the bytes to be read, to size the filter of ids read (`IdFilter`)."""
         self.batch_size = batch_size
         self.buffers: dict[str, dict[HsdsId, Row]] = {table.name: {} for table in t.TABLES}
         self.counts: Counter[str] = Counter()
         self.notes: Counter[str] = Counter()
         self.terms = TermMap(self.notes)
+        self.embedded: set[tuple[str, HsdsId]] = set()
         self.entities = {table.name: number for number, table in enumerate(t.TABLES)}
         # Every id this import has read, in reading order, unindexed: appending costs little
         # whatever the size, and one sort at the end finds an id read twice (see `finish`).
@@ -110,7 +114,7 @@ class Writer:
                 "file VARCHAR(300) NOT NULL, record VARCHAR(300) NOT NULL)"
             )
         self.seen = 0
-        self.maybe_seen = _IdFilter(size_hint)
+        self.maybe_seen = IdFilter(size_hint)
         self.day_ids = _rising_ids()
         self.fresh: set[str] = set()
         if bulk and connection.vendor == "sqlite":
@@ -125,11 +129,11 @@ class Writer:
     def add(self, table: t.Table, row: Row) -> None:
         if table is t.TAXONOMY:
             self.terms.taxonomy(row, strict=row.strict)
-            self.counts["taxonomies"] += 1
+            self.counts["taxonomies"] += self._first_time(table, [row])
             return
         if table is t.TAXONOMY_TERM:
             self.terms.term(row, strict=row.strict)
-            self.counts["taxonomy terms"] += 1
+            self.counts["taxonomy terms"] += self._first_time(table, [row])
             return
         buffer = self.buffers[table.name]
         earlier = buffer.get(row.id)
@@ -140,6 +144,19 @@ class Writer:
         buffer[row.id] = row
         if len(buffer) >= self.batch_size:
             self.flush()
+
+    def _first_time(self, table: t.Table, rows: list[Row]) -> int:
+        """How many of the rows this import has not counted yet. A record a document holds
+        inside others comes once for each (the one organization of a hundred services):
+        those ids are remembered, one per distinct record; any other id comes once."""
+        new = 0
+        for row in rows:
+            if row.strict:
+                new += (table.name, row.id) not in self.embedded
+            elif (table.name, row.id) not in self.embedded:
+                self.embedded.add((table.name, row.id))
+                new += 1
+        return new
 
     def flush(self) -> None:
         for table in t.TABLES:
@@ -244,19 +261,8 @@ class Writer:
     # One method per table -----------------------------------------------------------------
 
     def _write_organization(self, rows: list[Row]) -> None:
-        names: dict[str, Row] = {}
-        for row in rows:
-            other = names.get(row.values["name"])
-            if other is not None:
-                raise row.error("name", f"{other.id} has the same name; Waypost needs unique names")
-            names[row.values["name"]] = row
-        for name, hsds_id in _lookup(Organization, "name", list(names), ["hsds_id"]):
-            if _from_db(hsds_id) != names[name].id:
-                raise names[name].error(
-                    "name", f"organization {show_id(_from_db(hsds_id))} already has this name"
-                )
         self._upsert_by_id(Organization, rows, t.ORGANIZATION)
-        self.counts["organizations"] += len(rows)
+        self.counts["organizations"] += self._first_time(t.ORGANIZATION, rows)
 
     def _write_service(self, rows: list[Row]) -> None:
         organizations = self._resolve(rows, "organization_id", Organization, required=True)
@@ -393,13 +399,14 @@ class Writer:
         values = []
         kept = []
         for row in rows:
-            days = _weekly_days(row)
-            if days is None:
-                self.notes["schedules other than weekly days and hours (not modelled)"] += 1
+            note = not_weekly(row.values.get)
+            if note is not None:
+                self.notes[note] += 1
                 continue
             opens, closes = row.values["opens_at"], row.values["closes_at"]
-            if closes <= opens:
-                raise row.error("closes_at", f"{closes} is not after opens_at {opens}")
+            days, problem = weekly_hours(row.values["byday"], opens, closes)
+            if problem is not None:
+                raise row.error(*problem)
             location = locations.get(row.values.get("location_id"))
             if location is None and row.values.get("service_at_location_id") in via:
                 location = via[row.values["service_at_location_id"]][1]
@@ -444,7 +451,8 @@ class Writer:
                 self.notes["languages of locations or phones only (not modelled)"] += 1
                 continue
             if not row.values.get("code"):
-                raise row.error("code", "is required here: Waypost filters services by code")
+                self.notes[LANGUAGE_WITHOUT_CODE] += 1
+                continue
             values.append(
                 {"service_id": services[row.values["service_id"]], **_stored(t.LANGUAGE, row)}
             )
@@ -494,9 +502,7 @@ class Writer:
                 if required:
                     raise row.error(
                         column,
-                        f"names {model._meta.verbose_name} {show_id(value)}, which is neither "
-                        "in this "
-                        "import nor in the database",
+                        not_found(str(model._meta.verbose_name), value),
                     )
                 self.notes[f"{column} naming a record that is not there (left empty)"] += 1
         return found
@@ -520,7 +526,9 @@ class Writer:
         keep: tuple[str, ...] = (),
     ) -> None:
         values = [{"hsds_id": r.id, **_stored(table, r), **(more(r) if more else {})} for r in rows]
-        if self.is_fresh(model):
+        # A record a document holds inside others (an organization in each of its services)
+        # may come again in a later batch, to be updated rather than inserted twice.
+        if self.is_fresh(model) and all(r.strict for r in rows):
             self._insert(model, values)
         else:
             _upsert(model, values, conflict=("hsds_id",), keep=keep)
@@ -592,24 +600,49 @@ def _phone_type(value: str | None) -> str:
     return PhoneType.TTY if value == "textphone" else value
 
 
-def _weekly_days(row: Row) -> list[int] | None:
-    """Weekdays of a weekly schedule with hours, or None for a schedule Waypost cannot keep."""
-    byday = row.values.get("byday") or ""
-    freq = (row.values.get("freq") or "WEEKLY").upper()
-    if (
-        freq != "WEEKLY"
-        or not byday
-        or not row.values.get("opens_at")
-        or not row.values.get("closes_at")
-    ):
-        return None
-    days = []
+# Recurrence parts that change which days a schedule means: Waypost keeps none of them.
+RECURRENCE_PARTS = ("until", "count", "byweekno", "bymonthday", "byyearday")
+
+
+def not_weekly(get: Callable[[str], Any]) -> str | None:
+    """Why a schedule (its values by `get`) is not "these weekdays, every week, at these
+    hours", the one recurrence Waypost keeps: the import's note for it; None when it is."""
+    freq = get("freq")
+    if not freq:
+        return "schedules without freq (not modelled)"
+    if str(freq).upper() != "WEEKLY":
+        return f"schedules with freq {str(freq).upper()} (not modelled)"
+    if get("interval") not in (None, 1):
+        return "schedules repeating every 2 or more weeks (not modelled)"
+    for name in RECURRENCE_PARTS:
+        if get(name) is not None:
+            return f"schedules with {name} (not modelled)"
+    if not get("byday") or not get("opens_at") or not get("closes_at"):
+        return "schedules without byday, opens_at and closes_at (not modelled)"
+    return None
+
+
+def weekly_hours(
+    byday: str, opens: dt.time, closes: dt.time
+) -> tuple[list[int], tuple[str, str] | None]:
+    """The weekdays of a weekly schedule, or what is wrong with it: (field, reason)."""
+    days, problem = weekdays(byday)
+    if problem is not None:
+        return [], ("byday", problem)
+    if closes <= opens:
+        return [], ("closes_at", f"{closes} is not after opens_at {opens}")
+    return days, None
+
+
+def weekdays(byday: str) -> tuple[list[int], str | None]:
+    """The weekdays of `byday`, or the reason one of its words is not a weekday."""
+    days = set()
     for code in byday.split(","):
         code = code.strip().upper()
         if code not in HSDS_DAYS:
-            raise row.error("byday", f"{code!r} is not a weekday ({', '.join(HSDS_DAYS)})")
-        days.append(HSDS_DAYS.index(code))
-    return sorted(set(days))
+            return [], f"{code!r} is not a weekday ({', '.join(HSDS_DAYS)})"
+        days.add(HSDS_DAYS.index(code))
+    return sorted(days), None
 
 
 def _uses_uuid_type() -> bool:
@@ -628,7 +661,7 @@ def _from_db(value: Any) -> HsdsId:
     return value.hex if isinstance(value, uuid.UUID) else str(value)
 
 
-class _IdFilter:
+class IdFilter:
     """Which ids may have been read before in this import (a Bloom filter, two bits an id).
 
     Sorting the millions of ids of a national import to find one read twice took longer than
@@ -693,7 +726,7 @@ def _lookup(
     if not keys:
         return []
     qn = connection.ops.quote_name
-    convert = _to_db(_field(model, column))
+    convert = to_db(model_field(model, column))
     selected = ", ".join(qn(c) for c in [column, *wanted])
     found: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
@@ -742,7 +775,7 @@ def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
 
 def _delete_where_in(model: type[models.Model], column: str, values: list[Any]) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
-    convert = _to_db(_field(model, column))
+    convert = to_db(model_field(model, column))
     with connection.cursor() as cursor:
         for chunk in _chunks(values, LOOKUP_CHUNK):
             marks = ", ".join(["%s"] * len(chunk))
@@ -793,7 +826,7 @@ def _upsert(
     )
     sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"
     if conflict is not None:
-        targets = ", ".join(qn(_field(model, c).column) for c in conflict)
+        targets = ", ".join(qn(model_field(model, c).column) for c in conflict)
         updates = [
             f"{qn(f.column)} = excluded.{qn(f.column)}"
             for f in fields
@@ -819,11 +852,11 @@ def _parameters(
     """Each row's values for the columns `named`, then `calls` (a callable default, such as a
     fresh UUID, differs per row), then `fixed` (a default computed once), ready for the database.
     """
-    conversions = [(i, _to_db(f)) for i, f in enumerate(named)]
+    conversions = [(i, to_db(f)) for i, f in enumerate(named)]
     conversions = [(i, c) for i, c in conversions if c is not _identity]
     now = timezone.now()
     constant = [
-        _to_db(f)(
+        to_db(f)(
             now
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
             else f.get_default()
@@ -845,7 +878,7 @@ def _parameters(
         for i, convert in conversions:
             values[i] = convert(values[i])
         for f in calls:
-            values.append(_to_db(f)(f.get_default()))
+            values.append(to_db(f)(f.get_default()))
         values.extend(constant)
     return params
 
@@ -854,7 +887,7 @@ def _identity(value: Any) -> Any:
     return value
 
 
-def _to_db(field: models.Field[Any, Any]) -> Any:
+def to_db(field: models.Field[Any, Any]) -> Any:
     """The one conversion a column's Python value needs for this database, chosen once
     (what get_db_prep_save does, without its cost per value)."""
     ops = connection.ops
@@ -887,7 +920,7 @@ def _memo(adapt: Any) -> Any:
     return adapted
 
 
-def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+def model_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
     field = model._meta.get_field(name)
     assert isinstance(field, models.Field)
     return field

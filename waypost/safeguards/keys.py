@@ -88,4 +88,8 @@ def keyed_hash(purpose: str, value: str, now: dt.datetime | None = None) -> str:
 
 
 def client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    peer = str(request.META.get("REMOTE_ADDR", ""))
+    # Only a trusted proxy may name another address: a reader's own X-Real-IP is ignored.
+    if peer in settings.TRUSTED_PROXIES:
+        return str(request.META.get("HTTP_X_REAL_IP", "")).strip() or peer
+    return peer

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from waypost import parsing
 from waypost.site.views import bad_parameter
@@ -49,7 +49,30 @@ class PrivacyHeadersMiddleware:
         if editors or _personal(request, response):
             # A shared cache must never hand one person's form token or session to another.
             add_never_cache_headers(response)
+        elif _shareable(request, response):
+            # The same for every reader: browsers keep it a few minutes, the proxy in front
+            # (deploy/nginx/) a few seconds, and a reload asks with its ETag (304, no body).
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=settings.READER_PAGE_MAX_AGE,
+                s_maxage=settings.SHARED_CACHE_MAX_AGE,
+            )
         return response
+
+
+# A page, or the answer that the reader's copy of it is still current. Errors are never
+# kept: a failure must not outlive its cause.
+SHAREABLE_STATUSES = frozenset({200, 304})
+
+
+def _shareable(request: HttpRequest, response: HttpResponse) -> bool:
+    """A reader page a view has not marked itself (never_cache, say)."""
+    return (
+        request.method in ("GET", "HEAD")
+        and response.status_code in SHAREABLE_STATUSES
+        and not response.has_header("Cache-Control")
+    )
 
 
 def _personal(request: HttpRequest, response: HttpResponse) -> bool:

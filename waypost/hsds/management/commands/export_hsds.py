@@ -34,6 +34,9 @@ class Command(BaseCommand):
             return
         if path.exists() and not path.is_dir():
             raise CommandError(f"{path} is a file; a tabular export needs a folder")
-        counts = write_tabular(path)
+        left_out: dict[str, int] = {}
+        counts = write_tabular(path, left_out)
         written = ", ".join(f"{n} rows to {name}" for name, n in counts.items())
         self.stdout.write(f"Exported {written} (and datapackage.json) in {path}")
+        for name, n in left_out.items():
+            self.stdout.write(f"  left out of {name}: {n} without a value HSDS requires")
