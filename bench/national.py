@@ -725,7 +725,8 @@ def run_one(database: str, services: int, queries: int, seed: int, root: Path) -
         url = None
         if database == "postgresql":
             # Memory for a directory of about a gigabyte, as a production server would have.
-            server = private_postgres(root, settings=POSTGRES_SETTINGS)
+            # Under var/bench: the postgres user cannot enter a test's private temp folder.
+            server = private_postgres(BENCH_ROOT, settings=POSTGRES_SETTINGS)
             url = stack.enter_context(server).url
         report = run(services, queries, seed, url, root)
     print_table(report)

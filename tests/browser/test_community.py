@@ -224,6 +224,11 @@ def test_an_editor_resolves_a_readers_report_with_a_check(site_url: str, browser
     page.fill("#id_what_is_wrong", "The penalty changed this year.")
     page.click("form.reader-form button[type=submit]")
     page.wait_for_selector("#sent")
+    reader.close()
+    # Reader pages may be kept by the browser for a few minutes (Cache-Control: public): the
+    # next reader, with a cache of their own, sees the report at once.
+    reader = browser.new_context()
+    page = reader.new_page()
     page.goto(site_url + "/us/tx/")
     mark = page.locator(f"#laws a.rp[href='{report_url}'] >> xpath=..")
     assert "a reader reported this may be out of date" in mark.inner_text()
