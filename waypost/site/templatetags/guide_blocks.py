@@ -125,7 +125,7 @@ def _program(item: Item, place: Place, loc: Localizer) -> str:
 def _place_fact(item: Item, place: Place, loc: Localizer) -> str:
     fact = item.obj
     cite = f' <span class="cite">({escape(fact.citation)})</span>' if fact.citation else ""
-    return f"<li>{loc.html(fact.text)}{cite}<br>{_evidence(item.evidence, loc)}</li>"
+    return f"<li>{_caveat(item)}{loc.html(fact.text)}{cite}<br>{_evidence(item.evidence, loc)}</li>"
 
 
 def _service(item: Item, place: Place, loc: Localizer) -> str:
