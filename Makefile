@@ -64,6 +64,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy waypost
+	$(BIN)/lint-imports
 
 bench: install
 	$(PY) -m bench.guide_pages

@@ -145,10 +145,13 @@ class Browser:
         return status, content
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def listening_socket() -> socket.socket:
+    """A socket on a port the operating system chose, already listening: gunicorn is handed
+    it (fd://), so no other process can take the port in between."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    return sock
 
 
 # -- the attacks ------------------------------------------------------------------------
@@ -542,8 +545,9 @@ ATTACKS: list[Attack] = [
 ]
 
 
-def serve(port: int, log: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "WAYPOST_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"}
+def serve(sock: socket.socket, log: Path) -> subprocess.Popen[bytes]:
+    port = int(sock.getsockname()[1])
+    env = {**os.environ, "WAYPOST_BIND": f"fd://{sock.fileno()}", "WEB_CONCURRENCY": "2"}
     out = log.open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "waypost.wsgi"],
@@ -551,6 +555,7 @@ def serve(port: int, log: Path) -> subprocess.Popen[bytes]:
         env=env,
         stdout=out,
         stderr=subprocess.STDOUT,
+        pass_fds=[sock.fileno()],
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -573,9 +578,10 @@ def main() -> int:
         shutil.rmtree(BENCH_DIR)
     _configure_environment()
     prepare()
-    port = free_port()
     log = BENCH_DIR / "gunicorn.log"
-    server = serve(port, log)
+    with listening_socket() as sock:
+        port = int(sock.getsockname()[1])
+        server = serve(sock, log)
     run = Run(port, log)
     outcomes: list[Outcome] = []
     try:

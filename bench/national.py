@@ -555,8 +555,8 @@ def time_queries(mix: list[dict[str, str]]) -> dict[str, Any]:
     }
 
 
-def run(services: int, queries: int, seed: int) -> dict[str, Any]:
-    var_dir = BENCH_ROOT / f"national-{services}"
+def run(services: int, queries: int, seed: int, root: Path = BENCH_ROOT) -> dict[str, Any]:
+    var_dir = root / f"national-{services}"
     _configure(var_dir)
     import django
 
@@ -660,15 +660,19 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help=f"{QUICK_SERVICES:,} services, 200 searches"
     )
+    parser.add_argument(
+        "--out", type=Path, default=BENCH_ROOT, help="folder for the database and results"
+    )
     args = parser.parse_args()
+    root = args.out.resolve()
     services, queries = (QUICK_SERVICES, 200) if args.quick else (args.services, args.queries)
     if services < 1 or queries < 1:
         parser.error("--services and --queries must be at least 1")
-    report = run(services, queries, args.seed)
+    report = run(services, queries, args.seed, root)
     print_table(report)
-    out = BENCH_ROOT / f"national-{services}.json"
+    out = root / f"national-{services}.json"
     out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"  written to {out.relative_to(REPO_ROOT)}")
+    print(f"  written to {out}")
 
 
 if __name__ == "__main__":

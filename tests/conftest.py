@@ -66,17 +66,19 @@ def norwalk_ca(db: Any) -> Any:
 def _a_cache_of_its_own(request: pytest.FixtureRequest) -> Iterator[None]:
     """Each test starts with an empty cache, in memory: what one test cached (a card PDF) is
     not another's, and tests never fill the var folder's cache."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    caches = {
-        "default": {
+    each = {
+        alias: {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": request.node.nodeid,
+            "LOCATION": f"{alias}:{request.node.nodeid}",
         }
+        for alias in ("default", "pdf")
     }
-    with override_settings(CACHES=caches):
+    with override_settings(CACHES=each):
         yield
-        cache.clear()
+        for alias in each:
+            caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -17,9 +17,11 @@ from django.db import connection
 
 from tests.sitedb import DATABASE, PLACE, manage, rows, shell, shell_process
 from waypost.comments.models import Comment
+from waypost.dataversion.models import DataChange
 from waypost.site.backup import model_tables, postgresql_environment
 
 COMMENTS = Comment._meta.db_table
+CHANGES = DataChange._meta.db_table
 # Rows enough that the copy takes a while (about 15 MB), then comments one by one until the
 # test makes the stop file.
 KEEP_POSTING = (
@@ -79,8 +81,14 @@ def test_a_backup_taken_while_comments_are_posted_is_whole_and_restores(
     copied = rows(path, COMMENTS)
     assert 5000 < len(copied) <= 5000 + posted
     assert copied == rows(source, COMMENTS)[: len(copied)]
+    # The data version moved on with each comment: the copy holds its rows up to then (less
+    # the old ones pruned as new came), the source those and the later ones.
+    changes_copied = rows(path, CHANGES)
+    last_copied = max(row[0] for row in changes_copied)
+    still_there = [row for row in rows(source, CHANGES) if row[0] <= last_copied]
+    assert still_there == changes_copied[len(changes_copied) - len(still_there) :]
     for table in model_tables():
-        if table != COMMENTS:
+        if table not in (COMMENTS, CHANGES):
             assert rows(path, table) == rows(source, table), table
 
     # Restored as a site's database, Django finds every migration applied and the same rows.

@@ -10,17 +10,15 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-RESULT_FILE = REPO_ROOT / "var" / "bench" / "national-2000.json"
 TIMING_KEYS = {"n", "p50_ms", "p95_ms", "p99_ms", "max_ms"}
 
 
-def test_national_bench_runs_quick_and_writes_its_report() -> None:
+def test_national_bench_runs_quick_and_writes_its_report(tmp_path: Path) -> None:
     env = dict(os.environ)
     # The bench prepares its own SQLite file; it must not be pointed at a real database.
     env.pop("DATABASE_URL", None)
-    RESULT_FILE.unlink(missing_ok=True)
     result = subprocess.run(
-        [sys.executable, "-m", "bench.national", "--quick"],
+        [sys.executable, "-m", "bench.national", "--quick", "--out", str(tmp_path)],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -31,7 +29,7 @@ def test_national_bench_runs_quick_and_writes_its_report() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "bare SQL, main statement" in result.stdout
 
-    report = json.loads(RESULT_FILE.read_text())
+    report = json.loads((tmp_path / "national-2000.json").read_text())
     assert report["services"] == 2000
     rows = report["package"]["rows"]
     assert rows["services.csv"] == 2000

@@ -16,8 +16,8 @@ from tests.htmltree import parse
 from waypost.directory.models import Phone, Service
 from waypost.evidence.models import Outcome
 from waypost.evidence.services import record_check
-from waypost.localize import short_day
 from waypost.site import pdf
+from waypost.translations.language import short_day
 from waypost.translations.models import Translation
 
 pytestmark = pytest.mark.django_db

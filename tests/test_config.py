@@ -47,6 +47,28 @@ def test_numbers_are_refused_when_unreadable_or_out_of_range() -> None:
     assert [p.split("=")[0] for p in env.problems] == ["A", "B", "C", "D", "E"]
 
 
+def test_the_page_cache_is_each_process_memory_unless_an_address_names_another() -> None:
+    env = Env(
+        {
+            "UNSET": "",
+            "LOCAL": "locmem://",
+            "FILES": "file:///srv/waypost/pages",
+            "RELATIVE": "file://pages",
+            "OTHER": "memcached://127.0.0.1",
+        }
+    )
+    local = "django.core.cache.backends.locmem.LocMemCache"
+    assert env.cache("UNSET")["BACKEND"] == env.cache("LOCAL")["BACKEND"] == local
+    files = env.cache("FILES")
+    assert files == {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": "/srv/waypost/pages",
+    }
+    # What cannot be read is refused, naming the variable, and memory is used meanwhile.
+    assert env.cache("RELATIVE")["BACKEND"] == env.cache("OTHER")["BACKEND"] == local
+    assert [p.split("=")[0] for p in env.problems] == ["RELATIVE", "OTHER"]
+
+
 def _manage_check(tmp_path: Path, **environ: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
     env.update(WAYPOST_VAR_DIR=str(tmp_path), **environ)

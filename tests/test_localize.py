@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import translation
 
 from waypost.directory.models import PhoneType, Weekday
-from waypost.localize import choice_label, gettext_memo, short_day
+from waypost.translations.language import choice_label, gettext_memo, short_day
 
 
 def test_choice_labels_follow_the_language() -> None:

@@ -89,3 +89,22 @@ class Env:
     def optional_path(self, name: str) -> Path | None:
         value = self._raw(name)
         return Path(value) if value else None
+
+    def cache(self, name: str) -> dict[str, object]:
+        """A cache backend from an address: unset or `locmem://`, each process's memory;
+        `file:///absolute/folder`, files shared by the processes of one machine."""
+        value = self._raw(name)
+        local: dict[str, object] = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+        }
+        if not value or value == "locmem://":
+            return local
+        scheme, _, rest = value.partition("://")
+        if scheme == "file" and rest.startswith("/"):
+            return {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": rest,
+            }
+        self._refuse(name, value, "a cache address (locmem:// or file:///absolute/folder)")
+        return local

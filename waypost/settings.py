@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "waypost.dataversion",
     "waypost.translations",
     "simple_history",
     "waypost.places",
@@ -143,16 +144,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Django's cache holds the card PDFs (waypost/site/pdf.py). Files under VAR_DIR/cache are
-# shared by every worker process with nothing more to run. A card carries the day it is
-# printed, so a stored one is of use for a day; 5,000 of them take about 70 MB.
-CACHES = {
+# "default" holds rendered reader pages (waypost/site/pagecache.py), each under the data
+# version, so a page is never served after a change to what it shows. Each process's memory
+# unless WAYPOST_CACHE_URL names another backend. Entries are small (a guide is about 60 KB);
+# an old version's pages are never asked for again and go as the cache culls.
+CACHES: dict[str, dict[str, object]] = {
     "default": {
+        **env.cache("WAYPOST_CACHE_URL"),
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+    # Card PDFs (waypost/site/pdf.py): files under VAR_DIR/cache, shared by every worker
+    # process with nothing more to run. A card carries the day it is printed, so a stored
+    # one is of use for a day; 5,000 of them take about 70 MB.
+    "pdf": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache"),
         "TIMEOUT": 24 * 3600,
         "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
+    },
 }
 
 LANGUAGE_CODE = "en"

@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -46,10 +47,13 @@ NEUTRAL_PAGE = (
 ).encode()
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def _listening_socket() -> socket.socket:
+    """A socket on a port the operating system chose, already listening: the server is
+    handed it (gunicorn's fd://), so no other process can take the port in between."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    return sock
 
 
 class _NeutralPage(BaseHTTPRequestHandler):
@@ -120,18 +124,33 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"runserver exited early ({process.returncode}):\n{log.read_text()}")
+            pytest.fail(f"the server exited early ({process.returncode}):\n{log.read_text()}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
-    pytest.fail(f"runserver did not answer within {SERVER_START_TIMEOUT_S} s:\n{log.read_text()}")
+    pytest.fail(f"the server did not answer within {SERVER_START_TIMEOUT_S} s:\n{log.read_text()}")
+
+
+@dataclass(frozen=True)
+class Site:
+    url: str
+    # The server's environment: manage.py run with it writes to the site's own database.
+    env: dict[str, str]
+
+    def manage(self, *args: str) -> None:
+        _manage(self.env, *args)
 
 
 @pytest.fixture(scope="session")
-def site_url(quick_exit_url: str) -> Iterator[str]:
+def site_url(site: Site) -> str:
+    return site.url
+
+
+@pytest.fixture(scope="session")
+def site(quick_exit_url: str) -> Iterator[Site]:
     var_dir = Path(tempfile.mkdtemp(prefix="waypost-browser-"))
     env = _server_env(var_dir, quick_exit_url)
     process: subprocess.Popen[bytes] | None = None
@@ -144,18 +163,22 @@ def site_url(quick_exit_url: str) -> Iterator[str]:
                 {**env, "WAYPOST_PASSWORD": STAFF_PASSWORD}, "add_staff", f"{role}1", "--role", role
             )
         _manage(env, "collectstatic", "--noinput", "-v0")
-        port = _free_port()
-        with log.open("wb") as log_file:
+        # The shipped gunicorn settings, several worker processes: pages each process keeps
+        # in its cache must still change when another process writes.
+        with _listening_socket() as sock, log.open("wb") as log_file:
+            port = int(sock.getsockname()[1])
+            served = {**env, "WAYPOST_BIND": f"fd://{sock.fileno()}", "WEB_CONCURRENCY": "3"}
             process = subprocess.Popen(
-                [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+                [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "waypost.wsgi"],
                 cwd=REPO_ROOT,
-                env=env,
+                env=served,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
+                pass_fds=[sock.fileno()],
             )
         url = f"http://127.0.0.1:{port}"
         _wait_until_up(url + "/", process, log)
-        yield url
+        yield Site(url, env)
     finally:
         if process is not None and process.poll() is None:
             process.terminate()

@@ -48,7 +48,10 @@ class Watch:
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
 
     def assert_nothing_ran(self, page: Page, reader_page: bool = False) -> None:
-        page.wait_for_timeout(300)  # let any timer-driven payload fire
+        # Every resource a payload could name has been tried (its onerror or onload has
+        # run), then the event loop has turned once more: what was queued has fired.
+        page.wait_for_load_state("networkidle")
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done)))")
         assert self.dialogs == []
         assert page.evaluate("() => window.__ran") == []
         assert "XSS" not in page.title()

@@ -10,9 +10,9 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from waypost.api.params import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from waypost.hsds.api import NDJSON_MAX_ITEMS
 from waypost.hsds.serialize import HSDS_VERSION
+from waypost.params import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from waypost.search.services import DEFAULT_RADIUS_MI, MAX_RADIUS_MI
 from waypost.search.services import MAX_PER_PAGE as SEARCH_MAX_PER_PAGE
 

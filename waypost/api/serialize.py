@@ -14,9 +14,9 @@ from waypost.evidence.models import Source
 from waypost.guides.citations import Evidence
 from waypost.guides.services import Answer, Guide, Item
 from waypost.laws.models import Law, LawChange, LawStatement, Program
-from waypost.localize import choice_label
 from waypost.places.models import Place
 from waypost.search.services import SearchPage, SearchResult
+from waypost.translations.language import choice_label
 
 JSON = dict[str, Any]
 

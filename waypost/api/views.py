@@ -16,11 +16,11 @@ from django.views.decorators.http import require_safe
 from waypost import parsing
 from waypost.api import openapi
 from waypost.api import serialize as out
-from waypost.api.params import BadParameter, Params, error_response, json_response, not_found
 from waypost.evidence.models import Citation, Source
 from waypost.guides.services import compose_guide
 from waypost.hsds.api import NDJSON_MAX_ITEMS
 from waypost.laws.models import LawStatement
+from waypost.params import BadParameter, Params, error_response, json_response, not_found
 from waypost.places.models import Place, PlaceKind
 from waypost.places.services import BadQuery, find_places
 from waypost.search.services import SearchQuery, search

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from waypost.comments.models import Comment, Reply, Status
 from waypost.places.models import Place
-from waypost.sqlreads import Part, fetch, placeholders
 
 
 def submit(place: Place, *, name: str, email: str, body: str) -> Comment:
@@ -51,36 +50,24 @@ class CommentList:
 
 
 def published_for(place: Place, limit: int = ON_GUIDE) -> CommentList:
-    """The latest approved comments, oldest first, with how many there are in all.
-
-    Plain SQL: every guide request asks, and most guides have no comment at all."""
-    comment = Part(Comment, "c")
-    sql = (
-        f"SELECT {comment.columns} FROM {comment.table}"
-        " WHERE c.place_id = %s AND c.status = %s"
-        f" ORDER BY c.created_at DESC, c.id DESC LIMIT {int(limit)}"
-    )
-    latest = [row for (row,) in fetch(sql, [place.pk, Status.APPROVED.value], comment)]
+    """The latest approved comments, oldest first, with how many there are in all."""
+    published = Comment.objects.published().filter(place=place)
+    latest = list(published.order_by("-created_at", "-id")[:limit])
     latest.reverse()
     # Most guides have few comments: count them only when the page is full.
     total = len(latest)
     if total == limit:
-        total = Comment.objects.published().filter(place=place).count()
+        total = published.count()
     return CommentList(_with_replies(latest), total)
 
 
 def _with_replies(comments: list[Comment]) -> list[Shown]:
     if not comments:
         return []
-    reply = Part(Reply, "r")
-    ids = [c.pk for c in comments]
-    sql = (
-        f"SELECT {reply.columns} FROM {reply.table}"
-        f" WHERE r.comment_id IN ({placeholders(ids)}) ORDER BY r.created_at, r.id"
-    )
     by_comment: dict[int, list[Reply]] = {}
-    for (row,) in fetch(sql, ids, reply):
-        by_comment.setdefault(row.comment_id, []).append(row)
+    replies = Reply.objects.filter(comment__in=comments).order_by("created_at", "id")
+    for reply in replies:
+        by_comment.setdefault(reply.comment_id, []).append(reply)
     return [Shown(c, by_comment.get(c.pk, [])) for c in comments]
 
 

@@ -16,6 +16,7 @@ from waypost.datasets.errors import DataFileError
 from waypost.datasets.facts import load_facts_file
 from waypost.datasets.national import dataset_files, import_dataset
 from waypost.datasets.translations import load_translations_dir
+from waypost.dataversion.services import many_writes
 from waypost.directory.taxonomy import ensure_taxonomies
 from waypost.places.gazetteer import load_gazetteer, refresh_statistics
 from waypost.places.models import Place
@@ -54,6 +55,7 @@ def load_datasets(folder: Path) -> list[str]:
     return lines
 
 
+@many_writes()
 def load_demo(*, gazetteer: bool = True, datasets: bool = True) -> list[str]:
     lines = []
     if gazetteer or not Place.objects.filter(path="us").exists():

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 
 from waypost.datasets.errors import DataFileError
+from waypost.dataversion.services import many_writes
 from waypost.evidence.models import Fact, Outcome, Source
 from waypost.evidence.services import cite, record_check
 from waypost.guides.editorial import marker_keys
@@ -62,6 +63,7 @@ def _section_date(path: Path, label: str, section: str) -> tuple[str, dt.date | 
         ) from None
 
 
+@many_writes()
 def load_editorial_file(path: Path) -> int:
     """Load one file's answers (replacing that place's answers in that language)."""
     try:
@@ -149,6 +151,7 @@ def load_editorial_file(path: Path) -> int:
     return count
 
 
+@many_writes()
 def load_editorial_dir(directory: Path) -> int:
     if not directory.is_dir():
         raise DataFileError(str(directory), "directory", None, "does not exist")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from django.db import transaction
 from waypost.datasets import locate
 from waypost.datasets.errors import DataFileError
 from waypost.datasets.records import Record
+from waypost.dataversion.services import many_writes
 from waypost.directory.models import (
     Address,
     Location,
@@ -113,13 +115,25 @@ class FactsLoader:
             raise root.error(sorted(unknown)[0], "is not a section this loader knows")
         with transaction.atomic():
             self._check_states(root)
+            loaders: dict[str, Callable[[Record], None]] = {
+                "sources": self._load_sources,
+                "places": self._load_places,
+                "laws": self._load_laws,
+                "law_changes": self._load_law_changes,
+                "programs": self._load_programs,
+                "benefits": self._load_benefits,
+                "hotlines": self._load_hotlines,
+                "services": self._load_services,
+                "notes": self._load_notes,
+                "absent": self._load_absent,
+            }
+            # In file order of SECTIONS: sources first, so that records can name them.
             for section in SECTIONS:
                 if section == "states":
                     continue
                 records = root.records(section)
-                handler = getattr(self, f"_load_{section}")
                 for record in records:
-                    handler(self._relabel(record, section))
+                    loaders[section](self._relabel(record, section))
                 self.report.counts[section] = len(records)
         return self.report
 
@@ -593,5 +607,6 @@ def _time(record: Record, field_name: str) -> dt.time:
         raise record.error(field_name, f"{value!r} is not a time (HH:MM)") from None
 
 
+@many_writes()
 def load_facts_file(path: Path | str) -> LoadReport:
     return FactsLoader(Path(path)).load()

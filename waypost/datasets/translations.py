@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from waypost.datasets.errors import DataFileError
+from waypost.dataversion.services import many_writes
 from waypost.translations.models import Translation, text_key
 
 
@@ -65,12 +66,14 @@ def _replace(language: str, rows: dict[str, Translation]) -> None:
         Translation.objects.bulk_create(rows.values())
 
 
+@many_writes()
 def load_translations_file(path: Path) -> int:
     language, rows = read_translations_file(path)
     _replace(language, rows)
     return len(rows)
 
 
+@many_writes()
 def load_translations_dir(directory: Path) -> int:
     """Every file of the folder (and its subfolders) together is the whole set of each
     language it names; one English text translated twice, differently, is refused."""

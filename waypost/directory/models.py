@@ -12,11 +12,11 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from waypost.directory.confidential import area_point
 from waypost.evidence.models import Fact
-from waypost.localize import language_prefix
 from waypost.places.models import Place
 
 
@@ -138,7 +138,7 @@ class Service(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return f"{language_prefix()}/services/{self.hsds_id}/"
+        return reverse("service", args=[self.hsds_id])
 
 
 class Location(models.Model):

@@ -6,21 +6,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Value
 
 from waypost.directory.confidential import area_point, shown_distance
 from waypost.directory.models import (
-    Address,
     Location,
     Phone,
     Service,
-    ServiceArea,
     ServiceAtLocation,
-    TaxonomyTerm,
 )
 from waypost.places.geo import bounding_box, distance_mi
 from waypost.places.models import Place
-from waypost.sqlreads import Part, attach, fetch, placeholders, table
 
 
 @dataclass(frozen=True)
@@ -52,51 +48,48 @@ def with_details(services: QuerySet[Service], *, citations: bool = True) -> Quer
 
 
 def terms_of(service_ids: Iterable[int]) -> dict[int, ServiceTerms]:
-    """Category codes and attribute names per service, in one flat query for a whole page."""
+    """Category codes and attribute names per service, in two flat queries for a whole page."""
     ids = list(service_ids)
     categories: dict[int, set[str]] = {i: set() for i in ids}
     attributes: dict[int, list[str]] = {i: [] for i in ids}
-    term = table(TaxonomyTerm)
-    marks = placeholders(ids)
-    sql = (
-        f"SELECT 'c', x.service_id, t.code FROM {table(Service.categories.through)} x"
-        f" JOIN {term} t ON t.id = x.taxonomyterm_id WHERE x.service_id IN ({marks})"
-        " UNION ALL"
-        f" SELECT 'a', x.service_id, t.name FROM {table(Service.attributes.through)} x"
-        f" JOIN {term} t ON t.id = x.taxonomyterm_id WHERE x.service_id IN ({marks})"
+    in_categories = Service.categories.through.objects.filter(service_id__in=ids).values_list(
+        "service_id", "taxonomyterm__code", Value(True)
     )
-    for kind, service_id, name in fetch(sql, [*ids, *ids]):
-        if kind == "c":
-            categories[service_id].add(name)
+    with_attributes = Service.attributes.through.objects.filter(service_id__in=ids).values_list(
+        "service_id", "taxonomyterm__name", Value(False)
+    )
+    for service_id, term, is_category in in_categories.union(with_attributes, all=True):
+        if is_category:
+            categories[service_id].add(term)
         else:
-            attributes[service_id].append(name)
+            attributes[service_id].append(term)
     return {i: ServiceTerms(frozenset(categories[i]), tuple(sorted(attributes[i]))) for i in ids}
 
 
-def locations_near(lat: float, lng: float, radius_mi: float) -> dict[int, tuple[float, Location]]:
-    """Service id → (distance, nearest location) for every service within the radius."""
+def locations_near(lat: float, lng: float, radius_mi: float) -> dict[int, tuple[float, int]]:
+    """Service id → (distance, id of its nearest location) for every service within the
+    radius. Read as plain values: a city has hundreds of services around it and a page shows
+    a few, whose locations `located` then reads whole."""
     min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_mi)
-    loc, address, place = Part(Location, "lo"), Part(Address, "ad", True), Part(Place, "pl", True)
     # The bounding box uses the (latitude, longitude) index; the circle is cut in Python.
-    sql = (
-        f"SELECT {loc.columns}, {address.columns}, {place.columns}, x.service_id"
-        f" FROM {table(ServiceAtLocation)} x JOIN {loc.table} ON lo.id = x.location_id"
-        f" JOIN {table(Service)} s ON s.id = x.service_id"
-        f" LEFT JOIN {address.table} ON ad.location_id = lo.id"
-        f" LEFT JOIN {place.table} ON pl.id = lo.place_id"
-        " WHERE lo.latitude BETWEEN %s AND %s AND lo.longitude BETWEEN %s AND %s"
-        " AND s.status = 'active'"
-    )
-    best: dict[int, tuple[float, Location]] = {}
-    for location, addr, located_in, service_id in fetch(
-        sql, [min_lat, max_lat, min_lng, max_lng], loc, address, place
-    ):
-        d = distance_mi(lat, lng, location.latitude, location.longitude)
+    links = ServiceAtLocation.objects.filter(
+        location__latitude__range=(min_lat, max_lat),
+        location__longitude__range=(min_lng, max_lng),
+        service__status="active",
+    ).values_list("service_id", "location_id", "location__latitude", "location__longitude")
+    best: dict[int, tuple[float, int]] = {}
+    for service_id, location_id, latitude, longitude in links:
+        d = distance_mi(lat, lng, latitude, longitude)
         if d <= radius_mi and (service_id not in best or d < best[service_id][0]):
-            attach(location, "address", addr)
-            attach(location, "place", located_in)
-            best[service_id] = (d, location)
+            best[service_id] = (d, location_id)
     return best
+
+
+def located(near: dict[int, tuple[float, int]]) -> dict[int, tuple[float, Location]]:
+    """The same services with their locations read whole (address and place)."""
+    ids = {location_id for _, location_id in near.values()}
+    locations = Location.objects.select_related("address", "place").in_bulk(ids)
+    return {sid: (d, locations[location_id]) for sid, (d, location_id) in near.items()}
 
 
 def nearby_from(
@@ -116,15 +109,16 @@ def hotline_ids(places: list[Place]) -> list[int]:
 
     Ordered broadest area first (national before state), then by name.
     """
-    ids = [p.pk for p in places]
-    sql = (
-        f"SELECT s.id FROM {table(Service)} s JOIN {table(ServiceArea)} a ON a.service_id = s.id"
-        f" JOIN {table(Place)} p ON p.id = a.place_id"
-        f" WHERE a.place_id IN ({placeholders(ids)}) AND s.status = 'active'"
-        f" AND NOT EXISTS (SELECT 1 FROM {table(ServiceAtLocation)} x WHERE x.service_id = s.id)"
-        " ORDER BY p.path, s.name"
+    found = (
+        Service.objects.filter(
+            areas__place__in=places,
+            status="active",
+            at_locations__isnull=True,
+        )
+        .order_by("areas__place__path", "name")
+        .values_list("id", flat=True)
     )
-    return list(dict.fromkeys(service_id for (service_id,) in fetch(sql, ids)))
+    return list(dict.fromkeys(found))
 
 
 def hotlines_for(places: list[Place]) -> list[Service]:
@@ -148,14 +142,16 @@ def coarsen_area_only_locations() -> int:
 
 
 def nearest_per_category(
-    near: dict[int, tuple[float, Location]], keep: int
-) -> dict[int, tuple[float, Location]]:
+    near: dict[int, tuple[float, int]],
+    keep: int,
+    terms: dict[int, ServiceTerms] | None = None,
+) -> dict[int, tuple[float, int]]:
     """The services among `near` that are among the `keep` nearest of one of their
     categories. A page lists a few services per question, nearest first; a city among
     thousands of services need not read the rest (their phones, hours and sources)."""
-    categories = terms_of(near)
+    categories = terms if terms is not None else terms_of(near)
     counts: dict[str, int] = {}
-    kept: dict[int, tuple[float, Location]] = {}
+    kept: dict[int, tuple[float, int]] = {}
     for service_id, found in sorted(near.items(), key=lambda kv: kv[1][0]):
         for code in categories[service_id].categories:
             if counts.get(code, 0) < keep:

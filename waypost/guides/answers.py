@@ -13,10 +13,10 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from waypost.guides.localized import texts_of
 from waypost.guides.services import Answer, Guide, compose_guide
 from waypost.guides.topics import TOPICS
 from waypost.places.models import Place
+from waypost.translations.services import texts_of
 
 LAW_TOPIC = "law"
 

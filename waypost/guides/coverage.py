@@ -20,8 +20,7 @@ from waypost.evidence.models import Citation, Status, fact_status
 from waypost.guides.models import PlaceFact
 from waypost.guides.services import GuideComposer, Item, items_localizer
 from waypost.laws.models import Law, LawStatement, LawTopic, Program, ProgramKind
-from waypost.localize import language_prefix
-from waypost.places.models import Place, PlaceKind
+from waypost.places.models import Place, PlaceKind, page_of
 from waypost.translations.services import ENGLISH, Localizer
 
 CHECKED = "checked"
@@ -238,7 +237,7 @@ def state_cities(state: Place) -> list[tuple[str, str]]:
     out = []
     for name, path, county in rows:
         label = f"{name} ({county})" if counts[name] > 1 and county else name
-        out.append((label, f"{language_prefix()}/{path}/"))
+        out.append((label, page_of(path)))
     return out
 
 

@@ -6,6 +6,7 @@ import re
 
 import markdown
 import nh3
+from django.utils.html import format_html
 
 MARKER = re.compile(r"\[\[([a-z0-9][a-z0-9_-]*)\]\]")
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "sup", "a", "br"}
@@ -33,6 +34,6 @@ def number_markers(html: str, number_of: dict[str, int]) -> str:
     def ref(match: re.Match[str]) -> str:
         n = number_of.get(match.group(1))
         # A marker whose citation an editor removed shows nothing rather than failing.
-        return f'<sup><a href="#source-{n}">[{n}]</a></sup>' if n else ""
+        return format_html('<sup><a href="#source-{}">[{}]</a></sup>', n, n) if n else ""
 
     return MARKER.sub(ref, html)

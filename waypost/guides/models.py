@@ -37,6 +37,10 @@ class EditorialAnswer(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.body_html = editorial.to_html(self.body)
+        # update_or_create saves only the fields it was given: the HTML goes with the body.
+        fields = kwargs.get("update_fields")
+        if fields is not None and "body" in fields:
+            kwargs["update_fields"] = {*fields, "body_html"}
         super().save(*args, **kwargs)
 
 

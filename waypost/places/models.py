@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 
-from waypost.localize import language_prefix
 from waypost.places.text import normalize_name
+
+
+def page_of(path: str) -> str:
+    """The reader page of a place path: "us" the list of states, "us/ct" a state, and
+    "us/ct/norwalk" a city's guide, in the active language."""
+    parts = path.split("/")
+    if len(parts) == 1:
+        return reverse("states")
+    if len(parts) == 2:
+        return reverse("state", kwargs={"state": parts[1]})
+    return reverse("guide", kwargs={"state": parts[1], "city": parts[2]})
 
 
 class PlaceKind(models.TextChoices):
@@ -63,7 +74,7 @@ class Place(models.Model):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return f"{language_prefix()}/{self.path}/"
+        return page_of(self.path)
 
     @property
     def slug(self) -> str:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from waypost.places.models import Place, PlaceAlias, PlaceKind, ZipCode
 from waypost.places.text import normalize_name
-from waypost.sqlreads import Part, attach, fetch, table
 
 MAX_QUERY_LENGTH = 100
 # ASCII digits: \d also matches the digits of other scripts ("١٢٣٤٥"), which no ZIP has.
@@ -74,40 +73,18 @@ def find_places(query: str, limit: int = 50) -> PlaceMatches:
 
 def cities_named(name: str, limit: int, state: str | None = None) -> list[Place]:
     """Cities whose name or an alias matches (ignoring case and accents), most populous
-    first, with their state and county: what Place.objects.cities().named() finds, in one
-    plain read (a search near a city name asks on every request)."""
-    city, parent, county = Part(Place, "c"), Part(Place, "s", True), Part(Place, "k", True)
+    first, with their state and county."""
     key = normalize_name(name)
-    in_state = " AND c.state_code = %s" if state else ""
-    sql = (
-        f"SELECT {city.columns}, {parent.columns}, {county.columns} FROM {city.table}"
-        f" LEFT JOIN {parent.table} ON s.id = c.parent_id"
-        f" LEFT JOIN {county.table} ON k.id = c.county_id"
-        " WHERE c.kind = %s AND (c.name_key = %s OR c.id IN"
-        f" (SELECT a.place_id FROM {table(PlaceAlias)} a WHERE a.name_key = %s)){in_state}"
-        # Unknown populations last on both databases (PostgreSQL puts NULL first otherwise).
-        f" ORDER BY c.population IS NULL, c.population DESC, c.path LIMIT {int(limit)}"
-    )
-    params: list[object] = [PlaceKind.CITY.value, key, key, *([state] if state else [])]
-    out = []
-    for found, state_row, county_row in fetch(sql, params, city, parent, county):
-        attach(found, "parent", state_row)
-        attach(found, "county", county_row)
-        out.append(found)
-    return out
+    aliased = PlaceAlias.objects.filter(name_key=key).values("place_id")
+    cities = Place.objects.filter(Q(name_key=key) | Q(pk__in=aliased), kind=PlaceKind.CITY)
+    if state:
+        cities = cities.filter(state_code=state)
+    return list(cities.select_related("parent", "county").order_by(BY_POPULATION, "path")[:limit])
 
 
 def zip_at(code: str) -> ZipCode | None:
-    """A ZIP code with its city, in one plain read (searches near a ZIP ask on every request)."""
-    zip_code, place = Part(ZipCode, "z"), Part(Place, "pl", True)
-    sql = (
-        f"SELECT {zip_code.columns}, {place.columns} FROM {zip_code.table}"
-        f" LEFT JOIN {place.table} ON pl.id = z.place_id WHERE z.code = %s"
-    )
-    for found, where in fetch(sql, [code], zip_code, place):
-        attach(found, "place", where)
-        return found
-    return None
+    """A ZIP code with its city."""
+    return ZipCode.objects.select_related("place").filter(code=code).first()
 
 
 def suggest_for_path(path: str, limit: int = 8) -> list[Place]:
@@ -138,21 +115,5 @@ def state_by_code(code: str) -> Place | None:
 def city_at(path: str) -> Place | None:
     """The city at a path such as "us/ct/norwalk", with its state, country and county read
     in the same query (a guide walks them for its jurisdiction chain)."""
-    city, state, country = Part(Place, "c"), Part(Place, "s", True), Part(Place, "n", True)
-    county = Part(Place, "k", True)
-    sql = (
-        f"SELECT {city.columns}, {state.columns}, {country.columns}, {county.columns}"
-        f" FROM {city.table} LEFT JOIN {state.table} ON s.id = c.parent_id"
-        f" LEFT JOIN {country.table} ON n.id = s.parent_id"
-        f" LEFT JOIN {county.table} ON k.id = c.county_id"
-        " WHERE c.path = %s AND c.kind = %s"
-    )
-    rows = fetch(sql, [path, PlaceKind.CITY.value], city, state, country, county)
-    if not rows:
-        return None
-    found, parent, grandparent, county_row = rows[0]
-    if parent is not None:
-        attach(parent, "parent", grandparent)
-    attach(found, "parent", parent)
-    attach(found, "county", county_row)
-    return found
+    cities = Place.objects.select_related("parent__parent", "county")
+    return cities.filter(path=path, kind=PlaceKind.CITY).first()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from waypost.directory.taxonomy import ATTRIBUTE_TAXONOMY, CATEGORY_TAXONOMY
+from waypost.search import tables
 
 # Languages most spoken in US homes after English (Census ACS), by their BCP 47 codes.
 LANGUAGES = [
@@ -37,8 +38,8 @@ def filter_choices() -> tuple[list[Choice], list[Choice]]:
     in one plain read: the form shows them on every search."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT t.id, t.code, t.name, t.parent_id, x.name FROM directory_taxonomyterm t "
-            "JOIN directory_taxonomy x ON x.id = t.taxonomy_id WHERE x.name IN (%s, %s) "
+            f"SELECT t.id, t.code, t.name, t.parent_id, x.name FROM {tables.TAXONOMY_TERM} t "
+            f"JOIN {tables.TAXONOMY} x ON x.id = t.taxonomy_id WHERE x.name IN (%s, %s) "
             "ORDER BY t.name, t.id",
             [CATEGORY_TAXONOMY, ATTRIBUTE_TAXONOMY],
         )

@@ -18,16 +18,16 @@ from django.db import DatabaseError, transaction
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from waypost.search import points
+from waypost.search import points, tables
 
 MAX_WORDS = 12
 _WORD = re.compile(r"\w+", re.UNICODE)
 
-FTS_TABLE = "directory_service_fts"
-SERVICE_TABLE = "directory_service"
+FTS_TABLE = f"{tables.SERVICE}_fts"
+SERVICE_TABLE = tables.SERVICE
 # English stemming, accents folded (unaccent) so "clinica" finds "clínica" as on SQLite.
 PG_CONFIG = "waypost_english"
-PG_INDEX = "directory_service_fulltext"
+PG_INDEX = f"{tables.SERVICE}_fulltext"
 # The PostgreSQL index is on this expression; queries must repeat it exactly to use it.
 PG_DOCUMENT = (
     f"to_tsvector('{PG_CONFIG}'::regconfig, "

@@ -16,6 +16,8 @@ from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from waypost.search import tables
+
 
 @functools.cache
 def _zones() -> tuple[zoneinfo.ZoneInfo, ...]:
@@ -88,7 +90,7 @@ def open_sql(
     else:
         raise ValueError("open_sql needs an instant or a wall-clock time")
     sql = (
-        f"EXISTS (SELECT 1 FROM directory_schedule sc WHERE sc.service_id = {service_id} AND "
+        f"EXISTS (SELECT 1 FROM {tables.SCHEDULE} sc WHERE sc.service_id = {service_id} AND "
         f"(sc.location_id IS NULL OR sc.location_id = {location_id or location + '.id'}) "
         f"AND ({when}))"
     )

@@ -16,7 +16,9 @@ from typing import Any
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-TABLE = "search_searchpoint"
+from waypost.search import tables
+
+TABLE = tables.SEARCH_POINT
 BITS = 62  # term id mod 62: the bit stays clear of a signed 64-bit integer's sign
 
 
@@ -72,15 +74,15 @@ def _bits_sql(vendor: str, link_table: str, service: str) -> str:
 
 def _select_points(vendor: str, where: str) -> str:
     """The search table's rows for the services at locations matching `where` (on `sal`)."""
-    categories = _bits_sql(vendor, "directory_service_categories", "sal.service_id")
-    attributes = _bits_sql(vendor, "directory_service_attributes", "sal.service_id")
+    categories = _bits_sql(vendor, f"{tables.SERVICE_CATEGORIES}", "sal.service_id")
+    attributes = _bits_sql(vendor, f"{tables.SERVICE_ATTRIBUTES}", "sal.service_id")
     return (
         f"SELECT sal.id, sal.service_id, sal.location_id, l.latitude, l.longitude, "
         f"{_cell_sql(vendor, 'l.latitude', 'l.longitude')}, l.timezone, "
         f"s.status = 'active', {categories}, {attributes} "
-        "FROM directory_serviceatlocation sal "
-        "JOIN directory_location l ON l.id = sal.location_id "
-        f"JOIN directory_service s ON s.id = sal.service_id WHERE {where}"
+        f"FROM {tables.SERVICE_AT_LOCATION} sal "
+        f"JOIN {tables.LOCATION} l ON l.id = sal.location_id "
+        f"JOIN {tables.SERVICE} s ON s.id = sal.service_id WHERE {where}"
     )
 
 
@@ -113,24 +115,24 @@ def _statements(vendor: str) -> dict[str, list[str]]:
         "svc_au": [
             f"UPDATE {TABLE} SET active = ({new}.status = 'active') WHERE service_id = {new}.id"
         ],
-        "cat_ai": [bits("category_bits", "directory_service_categories", new)],
-        "cat_ad": [bits("category_bits", "directory_service_categories", old)],
-        "attr_ai": [bits("attribute_bits", "directory_service_attributes", new)],
-        "attr_ad": [bits("attribute_bits", "directory_service_attributes", old)],
+        "cat_ai": [bits("category_bits", f"{tables.SERVICE_CATEGORIES}", new)],
+        "cat_ad": [bits("category_bits", f"{tables.SERVICE_CATEGORIES}", old)],
+        "attr_ai": [bits("attribute_bits", f"{tables.SERVICE_ATTRIBUTES}", new)],
+        "attr_ad": [bits("attribute_bits", f"{tables.SERVICE_ATTRIBUTES}", old)],
     }
 
 
 # trigger suffix → (event, table)
 _EVENTS = {
-    "sal_ai": ("AFTER INSERT", "directory_serviceatlocation"),
-    "sal_ad": ("AFTER DELETE", "directory_serviceatlocation"),
-    "sal_au": ("AFTER UPDATE", "directory_serviceatlocation"),
-    "loc_au": ("AFTER UPDATE OF latitude, longitude, timezone", "directory_location"),
-    "svc_au": ("AFTER UPDATE OF status", "directory_service"),
-    "cat_ai": ("AFTER INSERT", "directory_service_categories"),
-    "cat_ad": ("AFTER DELETE", "directory_service_categories"),
-    "attr_ai": ("AFTER INSERT", "directory_service_attributes"),
-    "attr_ad": ("AFTER DELETE", "directory_service_attributes"),
+    "sal_ai": ("AFTER INSERT", f"{tables.SERVICE_AT_LOCATION}"),
+    "sal_ad": ("AFTER DELETE", f"{tables.SERVICE_AT_LOCATION}"),
+    "sal_au": ("AFTER UPDATE", f"{tables.SERVICE_AT_LOCATION}"),
+    "loc_au": ("AFTER UPDATE OF latitude, longitude, timezone", f"{tables.LOCATION}"),
+    "svc_au": ("AFTER UPDATE OF status", f"{tables.SERVICE}"),
+    "cat_ai": ("AFTER INSERT", f"{tables.SERVICE_CATEGORIES}"),
+    "cat_ad": ("AFTER DELETE", f"{tables.SERVICE_CATEGORIES}"),
+    "attr_ai": ("AFTER INSERT", f"{tables.SERVICE_ATTRIBUTES}"),
+    "attr_ad": ("AFTER DELETE", f"{tables.SERVICE_ATTRIBUTES}"),
 }
 
 

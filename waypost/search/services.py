@@ -30,23 +30,23 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
-from waypost import parsing, sqlreads
+from waypost import parsing
 from waypost.directory.confidential import shown_distance
 from waypost.directory.models import (
     Address,
     Location,
-    Organization,
     Phone,
     Schedule,
     Service,
+    ServiceLanguage,
     TaxonomyTerm,
 )
 from waypost.directory.taxonomy import ATTRIBUTE_TAXONOMY
 from waypost.places.geo import EARTH_RADIUS_MI, bounding_box
 from waypost.places.models import Place, ZipCode
 from waypost.places.services import BadQuery, find_places
-from waypost.search import fulltext, hours, points
-from waypost.sqlreads import Part
+from waypost.search import fulltext, hours, points, tables
+from waypost.search.tables import placeholders
 
 DEFAULT_RADIUS_MI = 25.0
 MAX_RADIUS_MI = 500.0
@@ -349,8 +349,8 @@ class TermIndex:
     def read(cls) -> TermIndex:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT t.id, t.code, t.parent_id, x.name FROM directory_taxonomyterm t "
-                "JOIN directory_taxonomy x ON x.id = t.taxonomy_id"
+                f"SELECT t.id, t.code, t.parent_id, x.name FROM {tables.TAXONOMY_TERM} t "
+                f"JOIN {tables.TAXONOMY} x ON x.id = t.taxonomy_id"
             )
             return cls([(i, c, p, name == ATTRIBUTE_TAXONOMY) for i, c, p, name in cursor])
 
@@ -425,7 +425,7 @@ def _point_filters(
         if any(points.bit(t) & wanted for t in others):
             marks = ", ".join(["%s"] * len(ids))
             where.append(
-                "EXISTS (SELECT 1 FROM directory_service_categories c "
+                f"EXISTS (SELECT 1 FROM {tables.SERVICE_CATEGORIES} c "
                 f"WHERE c.service_id = p.service_id AND c.taxonomyterm_id IN ({marks}))"
             )
             params += ids
@@ -434,13 +434,14 @@ def _point_filters(
         params.append(points.bit(term_id))
         if any(points.bit(t) == points.bit(term_id) for t in all_terms if t != term_id):
             where.append(
-                "EXISTS (SELECT 1 FROM directory_service_attributes a "
+                f"EXISTS (SELECT 1 FROM {tables.SERVICE_ATTRIBUTES} a "
                 "WHERE a.service_id = p.service_id AND a.taxonomyterm_id = %s)"
             )
             params.append(term_id)
     for lang in query.langs:
         where.append(
-            "EXISTS (SELECT 1 FROM directory_servicelanguage sl WHERE sl.service_id = p.service_id "
+            f"EXISTS (SELECT 1 FROM {tables.SERVICE_LANGUAGE} sl "
+            "WHERE sl.service_id = p.service_id "
             "AND (lower(sl.code) = %s OR lower(sl.code) LIKE %s))"
         )
         params += [lang, f"{lang}-%"]
@@ -489,19 +490,19 @@ def _filters(
         ids = terms.category_ids(query.categories)
         marks = ", ".join(["%s"] * len(ids))
         where.append(
-            "EXISTS (SELECT 1 FROM directory_service_categories c WHERE c.service_id = s.id "
+            f"EXISTS (SELECT 1 FROM {tables.SERVICE_CATEGORIES} c WHERE c.service_id = s.id "
             f"AND c.taxonomyterm_id IN ({marks}))"
         )
         params += ids
     for term_id in terms.attribute_ids(query.attrs):
         where.append(
-            "EXISTS (SELECT 1 FROM directory_service_attributes a WHERE a.service_id = s.id "
+            f"EXISTS (SELECT 1 FROM {tables.SERVICE_ATTRIBUTES} a WHERE a.service_id = s.id "
             "AND a.taxonomyterm_id = %s)"
         )
         params.append(term_id)
     for lang in query.langs:
         where.append(
-            "EXISTS (SELECT 1 FROM directory_servicelanguage sl WHERE sl.service_id = s.id "
+            f"EXISTS (SELECT 1 FROM {tables.SERVICE_LANGUAGE} sl WHERE sl.service_id = s.id "
             "AND (lower(sl.code) = %s OR lower(sl.code) LIKE %s))"
         )
         params += [lang, f"{lang}-%"]
@@ -514,8 +515,9 @@ def _filters(
         else:
             inner, open_params = hours.open_sql(connection, "ol", instant=instant, wall=wall)
             # Searching everywhere: open at any of the service's locations.
+            links = f"{tables.SERVICE_AT_LOCATION} osal JOIN {tables.LOCATION} ol"
             sql = (
-                "EXISTS (SELECT 1 FROM directory_serviceatlocation osal JOIN directory_location ol "
+                f"EXISTS (SELECT 1 FROM {links} "
                 f"ON ol.id = osal.location_id WHERE osal.service_id = s.id AND {inner})"
             )
         where.append(sql)
@@ -557,7 +559,7 @@ def _near_rows(
     where, where_params = _point_filters(query, now, zones)
     grid = points.cells(box)
     circle = f"""
-          p.cell IN ({sqlreads.placeholders(grid)})
+          p.cell IN ({placeholders(grid)})
           AND p.latitude BETWEEN %s AND %s AND +p.longitude BETWEEN %s AND %s
           AND {distance} <= %s"""
     circle_params = [
@@ -575,7 +577,7 @@ def _near_rows(
         hits = f"""
         cand AS MATERIALIZED (
           SELECT p.service_id AS sid, p.location_id AS lid, {distance} AS d
-          FROM search_searchpoint p
+          FROM {tables.SEARCH_POINT} p
           WHERE {circle} AND {" AND ".join(where)}
             AND {keywords.probe.format(service_id="p.service_id")}
         ), ranked AS MATERIALIZED (
@@ -593,16 +595,14 @@ def _near_rows(
     else:
         rank = keywords.rank if keywords else "0"
         # Keywords read the service row (its text); otherwise the search table alone answers.
-        join = (
-            f"JOIN directory_service s ON s.id = p.service_id {keywords.join}" if keywords else ""
-        )
+        join = f"JOIN {tables.SERVICE} s ON s.id = p.service_id {keywords.join}" if keywords else ""
         if keywords and keywords.where:
             where.append(keywords.where)
             where_params += keywords.where_params
         hits = f"""
         hits AS (
           SELECT p.service_id AS sid, p.location_id AS lid, {distance} AS d, {rank} AS rank
-          FROM search_searchpoint p
+          FROM {tables.SEARCH_POINT} p
           {join}
           WHERE {circle} AND {" AND ".join(where)}
         )"""
@@ -636,8 +636,8 @@ def _zones_in(box: tuple[float, float, float, float]) -> list[str]:
     with connection.cursor() as cursor:
         grid = points.cells(box)
         cursor.execute(
-            "SELECT DISTINCT p.timezone FROM search_searchpoint p "
-            f"WHERE p.cell IN ({sqlreads.placeholders(grid)}) "
+            f"SELECT DISTINCT p.timezone FROM {tables.SEARCH_POINT} p "
+            f"WHERE p.cell IN ({placeholders(grid)}) "
             "AND p.latitude BETWEEN %s AND %s AND +p.longitude BETWEEN %s AND %s",
             [*grid, *box],
         )
@@ -657,7 +657,7 @@ def _everywhere_rows(
         where_params += keywords.where_params
     order = f"{keywords.rank}, s.name, s.id" if keywords else "s.name, s.id"
     sql = f"""
-        SELECT s.id, NULL, NULL, COUNT(*) OVER () FROM directory_service s {join}
+        SELECT s.id, NULL, NULL, COUNT(*) OVER () FROM {tables.SERVICE} s {join}
         WHERE {" AND ".join(where)}
         ORDER BY {order} LIMIT %s OFFSET %s
     """
@@ -703,65 +703,45 @@ LOCATION_SHOWN = (
     "timezone",
 )
 # An address is shown whole; only its HSDS id is left unread.
-ADDRESS_SHOWN = tuple(f.attname for f in Address._meta.concrete_fields if f.name != "hsds_id")
+ADDRESS_SHOWN = tuple(f.name for f in Address._meta.concrete_fields if f.name != "hsds_id")
+# A service's own fields, and of its organisation only the name.
+SERVICE_SHOWN = tuple(f.name for f in Service._meta.concrete_fields)
+TERM_SHOWN = ("code", "name", "taxonomy_id", "parent_id")
 
 
 def _load(rows: list[tuple[int, int | None, float | None, int]]) -> list[SearchResult]:
-    """The page's services and locations with what a listing shows, in six plain reads
-    (compiling querysets cost more than running them)."""
+    """The page's services and locations with what a listing shows, a query for each kind."""
     if not rows:
         return []
     ids = [r[0] for r in rows]
-    marks = sqlreads.placeholders(ids)
     # Only what a listing shows: the HSDS ids of the related records (UUIDs, costly to read)
     # and their long texts stay unread.
-    svc, org = Part(Service, "s"), Part(Organization, "o", only=("name",))
-    services: dict[int, Service] = {}
-    for service, organization in sqlreads.fetch(
-        f"SELECT {svc.columns}, {org.columns} FROM {svc.table} "
-        f"JOIN {org.table} ON o.id = s.organization_id WHERE s.id IN ({marks})",
-        ids,
-        svc,
-        org,
-    ):
-        sqlreads.attach(service, "organization", organization)
-        services[service.pk] = service
-    term = Part(TaxonomyTerm, "t", only=("code", "name", "taxonomy_id", "parent_id"))
+    services = {
+        s.pk: s
+        for s in Service.objects.filter(pk__in=ids)
+        .select_related("organization")
+        .only(*SERVICE_SHOWN, "organization__name")
+    }
     terms: dict[tuple[str, int], list[TaxonomyTerm]] = {}
-    for found, kind, service_id in sqlreads.fetch(
-        f"SELECT {term.columns}, 'c', x.service_id FROM directory_service_categories x "
-        f"JOIN {term.table} ON t.id = x.taxonomyterm_id WHERE x.service_id IN ({marks}) "
-        f"UNION ALL SELECT {term.columns}, 'a', x.service_id FROM directory_service_attributes x "
-        f"JOIN {term.table} ON t.id = x.taxonomyterm_id WHERE x.service_id IN ({marks})",
-        [*ids, *ids],
-        term,
-    ):
-        terms.setdefault((kind, service_id), []).append(found)
-    languages: dict[int, list[str]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT service_id, code FROM directory_servicelanguage "
-            f"WHERE service_id IN ({marks}) ORDER BY code",
-            ids,
+    for kind, through in (("c", Service.categories.through), ("a", Service.attributes.through)):
+        links = (
+            through.objects.filter(service_id__in=ids)
+            .select_related("taxonomyterm")
+            .only("service_id", *(f"taxonomyterm__{f}" for f in TERM_SHOWN))
         )
-        for service_id, code in cursor.fetchall():
-            languages.setdefault(service_id, []).append(code)
-    sched = Part(Schedule, "sc", only=SCHEDULE_SHOWN)
-    phone = Part(Phone, "p", only=PHONE_SHOWN)
+        for link in links:
+            terms.setdefault((kind, link.service_id), []).append(link.taxonomyterm)
+    languages: dict[int, list[str]] = {}
+    spoken = ServiceLanguage.objects.filter(service_id__in=ids).order_by("code")
+    for service_id, code in spoken.values_list("service_id", "code"):
+        languages.setdefault(service_id, []).append(code)
     schedules: dict[int, list[Schedule]] = {}
-    for (found_schedule,) in sqlreads.fetch(
-        f"SELECT {sched.columns} FROM {sched.table} WHERE sc.service_id IN ({marks}) "
-        "ORDER BY sc.weekday, sc.opens_at, sc.id",
-        ids,
-        sched,
-    ):
+    by_day = Schedule.objects.filter(service_id__in=ids).order_by("weekday", "opens_at", "id")
+    for found_schedule in by_day.only(*SCHEDULE_SHOWN):
         schedules.setdefault(found_schedule.service_id, []).append(found_schedule)
     phones: dict[int, list[Phone]] = {}
-    for (found_phone,) in sqlreads.fetch(
-        f"SELECT {phone.columns} FROM {phone.table} WHERE p.service_id IN ({marks}) ORDER BY p.id",
-        ids,
-        phone,
-    ):
+    numbers = Phone.objects.filter(service_id__in=ids).order_by("id").only(*PHONE_SHOWN)
+    for found_phone in numbers:
         phones.setdefault(found_phone.service_id, []).append(found_phone)
     locations = _locations([r[1] for r in rows if r[1] is not None])
 
@@ -794,22 +774,9 @@ def _locations(ids: list[int]) -> dict[int, Location]:
     """Locations with their address and place, for a page."""
     if not ids:
         return {}
-    loc = Part(Location, "l", only=LOCATION_SHOWN)
-    addr = Part(Address, "a", True, only=ADDRESS_SHOWN)
-    place = Part(Place, "pl", True)
-    found: dict[int, Location] = {}
-    for location, address, where in sqlreads.fetch(
-        f"SELECT {loc.columns}, {addr.columns}, {place.columns} FROM {loc.table} "
-        f"LEFT JOIN {addr.table} ON a.location_id = l.id "
-        f"LEFT JOIN {place.table} ON pl.id = l.place_id "
-        f"WHERE l.id IN ({sqlreads.placeholders(ids)})",
-        ids,
-        loc,
-        addr,
-        place,
-    ):
-        # A missing address is cached as None so reading it later asks nothing.
-        sqlreads.attach(location, "address", address)
-        sqlreads.attach(location, "place", where)
-        found[location.pk] = location
-    return found
+    locations = (
+        Location.objects.filter(pk__in=ids)
+        .select_related("address", "place")
+        .only(*LOCATION_SHOWN, *(f"address__{f}" for f in ADDRESS_SHOWN), "place")
+    )
+    return {location.pk: location for location in locations}

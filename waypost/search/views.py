@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from waypost.guides.localized import localizer_for
 from waypost.search.forms import LANGUAGES, filter_choices
 from waypost.search.services import DEFAULT_RADIUS_MI, BadSearch, SearchQuery, search
+from waypost.translations.services import localizer_for
 
 FIELDS = ("near", "radius", "category", "attr", "lang", "open", "q", "page", "per_page")
 PAGE_WINDOW = 3
@@ -72,7 +72,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         if result.has_next:
             context["next_url"] = query.query_string(page=result.page + 1)
         for r in result.results:
-            objects += [r.service, *([r.location] if r.location else [])]
+            objects += [r.service, *([r.location] if r.location else []), *r.phones]
             texts += [c.name for c in r.categories] + [a.name for a in r.attributes]
-    context["loc"] = localizer_for(get_language(), objects, texts)
+    # Results show no sources: their facts are not read.
+    context["loc"] = localizer_for(get_language(), objects, texts, shown_with=False)
     return render(request, "search/search.html", context, status=status)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
-from waypost.localize import in_language, language_prefix, unprefixed
+from waypost.translations.language import in_language, language_prefix, unprefixed
 
 # The switch names each language in that language, so a reader finds their own.
 SWITCH_LABELS = {"en": "English", "es": "Español"}

@@ -15,7 +15,7 @@ import hashlib
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
+from django.core.cache import caches
 from weasyprint import CSS, HTML
 
 # Bumped when what is stored under a key changes shape.
@@ -44,9 +44,9 @@ def cached_pdf(html: str, stylesheet: str, *, name: str) -> bytes:
     language) keeps keys readable; the HTML must hold nothing of the reader asking for it."""
     digest = hashlib.sha256(f"{html}\0{_stylesheet(stylesheet)}".encode()).hexdigest()
     key = f"pdf:{name}:{digest}"
-    found = cache.get(key, version=CACHE_VERSION)
+    found = caches["pdf"].get(key, version=CACHE_VERSION)
     if isinstance(found, bytes):
         return found
     pdf = render_pdf(html, stylesheet)
-    cache.set(key, pdf, version=CACHE_VERSION)
+    caches["pdf"].set(key, pdf, version=CACHE_VERSION)
     return pdf

@@ -16,7 +16,6 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from waypost import parsing
-from waypost.api.params import error_response, message_response
 from waypost.comments.services import published_for
 from waypost.directory.models import Service
 from waypost.directory.services import hotlines_for
@@ -28,12 +27,14 @@ from waypost.guides.coverage import (
     state_by_code,
     state_coverage,
 )
-from waypost.guides.localized import localizer_for
 from waypost.guides.services import compose_guide
 from waypost.guides.structured_data import faq_json_ld_text
+from waypost.params import error_response, message_response
 from waypost.places.models import Place
 from waypost.places.services import BadQuery, city_at, find_places, suggest_for_path
+from waypost.site.pagecache import cached_page
 from waypost.site.pdf import cached_pdf
+from waypost.translations.services import localizer_for
 
 # The JSON API answers in JSON even where none of its views does: an unknown address, a
 # server error, a refused parameter.
@@ -75,6 +76,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_page()
 def home(request: HttpRequest) -> HttpResponse:
     country = Place.objects.filter(path="us").first()
     hotlines = hotlines_for([country]) if country else []
@@ -101,6 +103,7 @@ def _guide_date(request: HttpRequest) -> dt.date:
 
 
 @require_safe
+@cached_page("date")
 def guide(request: HttpRequest, state: str, city: str) -> HttpResponse:
     place = city_at(f"us/{state}/{city}")
     if place is None:
@@ -129,6 +132,7 @@ def _card_context(request: HttpRequest, place: Place) -> dict[str, Any]:
 
 
 @require_safe
+@cached_page()
 def card(request: HttpRequest, state: str, city: str) -> HttpResponse:
     place = city_at(f"us/{state}/{city}")
     if place is None:
@@ -155,11 +159,13 @@ def card_pdf(request: HttpRequest, state: str, city: str) -> HttpResponse:
 
 
 @require_safe
+@cached_page()
 def browse_safely(request: HttpRequest) -> HttpResponse:
     return render(request, "site/browse_safely.html")
 
 
 @require_safe
+@cached_page()
 def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     service = get_object_or_404(
         Service.objects.select_related("organization", "fact").prefetch_related(
@@ -190,6 +196,7 @@ def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
 
 
 @require_safe
+@cached_page()
 def state(request: HttpRequest, state: str) -> HttpResponse:
     place = state_by_code(state)
     if place is None:
@@ -199,6 +206,7 @@ def state(request: HttpRequest, state: str) -> HttpResponse:
 
 
 @require_safe
+@cached_page()
 def states(request: HttpRequest) -> HttpResponse:
     return render(request, "site/states.html", {"coverage": state_coverage()})
 

@@ -35,6 +35,7 @@ from waypost.datasets.national.common import (
     Summary,
     key_text,
 )
+from waypost.dataversion.services import many_writes
 from waypost.directory.models import (
     Address,
     Location,
@@ -645,5 +646,6 @@ def _in_chunks(query: Any, values: Sequence[int], field: str = "pk") -> Iterable
         yield from query.filter(**{f"{field}__in": chunk})
 
 
+@many_writes()
 def write(batch: Batch) -> Summary:
     return Writer(batch).run()

@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from waypost.datasets.errors import DataFileError
+from waypost.dataversion.services import many_writes
 from waypost.hsds.importer import import_hsds
 
 
@@ -24,7 +25,9 @@ class Command(BaseCommand):
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1")
         try:
-            result = import_hsds(options["path"], batch_size=options["batch_size"])
+            # The import writes in bulk SQL, around the model signals.
+            with many_writes():
+                result = import_hsds(options["path"], batch_size=options["batch_size"])
         except DataFileError as exc:
             raise CommandError(f"{exc} (nothing was imported)") from None
         self.stdout.write(str(result))

@@ -1,4 +1,5 @@
-"""Reading API query parameters: every bad value is a 400 naming its parameter."""
+"""Reading API query parameters: every bad value is a 400 naming its parameter (the JSON API
+and the HSDS API; the reader pages answer a bad value with their own page)."""
 
 from __future__ import annotations
 
