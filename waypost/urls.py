@@ -5,10 +5,9 @@ from django.urls import include, path, register_converter
 
 from waypost.comments import views as comment_views
 from waypost.editors import views as editor_views
-from waypost.laws import views as law_views
 from waypost.reports import views as report_views
 from waypost.search import views as search_views
-from waypost.site import views
+from waypost.site import feed_views, views
 from waypost.site.sitemaps import SITEMAPS
 
 
@@ -32,20 +31,20 @@ urlpatterns = i18n_patterns(
     path("services/<uuid:service_id>/", views.service_detail, name="service"),
     path("us/", views.states, name="states"),
     # Law-change feeds and pages; before the guide, whose city slug would match "what-changed".
-    path("us/what-changed/", law_views.what_changed, name="changes-us"),
-    path("us/changes.atom", law_views.atom, name="changes-us-atom"),
-    path("us/changes.json", law_views.json_feed_view, name="changes-us-json"),
-    path("us/<placeslug:state>/what-changed/", law_views.what_changed, name="changes-state"),
-    path("us/<placeslug:state>/changes.atom", law_views.atom, name="changes-state-atom"),
-    path("us/<placeslug:state>/changes.json", law_views.json_feed_view, name="changes-state-json"),
+    path("us/what-changed/", feed_views.what_changed, name="changes-us"),
+    path("us/changes.atom", feed_views.atom, name="changes-us-atom"),
+    path("us/changes.json", feed_views.json_feed_view, name="changes-us-json"),
+    path("us/<placeslug:state>/what-changed/", feed_views.what_changed, name="changes-state"),
+    path("us/<placeslug:state>/changes.atom", feed_views.atom, name="changes-state-atom"),
+    path("us/<placeslug:state>/changes.json", feed_views.json_feed_view, name="changes-state-json"),
     path(
         "us/<placeslug:state>/<placeslug:city>/changes.atom",
-        law_views.atom,
+        feed_views.atom,
         name="changes-city-atom",
     ),
     path(
         "us/<placeslug:state>/<placeslug:city>/changes.json",
-        law_views.json_feed_view,
+        feed_views.json_feed_view,
         name="changes-city-json",
     ),
     path("us/<placeslug:state>/", views.state, name="state"),

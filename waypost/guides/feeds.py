@@ -22,9 +22,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import override as language_override
 
-from waypost.guides.localized import localizer_for
 from waypost.laws.models import LawChange
 from waypost.places.models import Place, PlaceKind
+from waypost.translations.services import localizer_for
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 JSON_FEED_TYPE = "application/feed+json"
@@ -136,7 +136,7 @@ def feed_for(place: Place, language: str) -> LawFeed:
         .select_related("jurisdiction", "fact")
         .prefetch_related("fact__citations__source")
     )
-    loc = localizer_for(language, [*changes, *(c.fact for c in changes)])
+    loc = localizer_for(language, changes)
     entries = [
         Entry(
             anchor=change_anchor(c),

@@ -13,7 +13,14 @@ from django.utils.translation import get_language
 from django.views.decorators.http import condition, require_safe
 
 from waypost.guides.coverage import state_by_code
-from waypost.laws.feeds import ATOM_TYPE, JSON_FEED_TYPE, AtomLawFeed, LawFeed, feed_for, json_feed
+from waypost.guides.feeds import (
+    ATOM_TYPE,
+    JSON_FEED_TYPE,
+    AtomLawFeed,
+    LawFeed,
+    feed_for,
+    json_feed,
+)
 from waypost.places.models import Place
 from waypost.places.services import city_at
 
