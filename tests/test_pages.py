@@ -260,8 +260,11 @@ def test_pages_have_no_inline_script_and_load_nothing_from_other_sites(client: C
             assert not script.text().strip(), url
         for link in tree.find_all("link"):
             if link.attrs.get("rel") == "alternate":
-                # Names the page in another language on this site; nothing is loaded.
-                assert link.attrs["href"].startswith("http://testserver/"), url
+                # Names the page in another language, or its feed, on this site; nothing
+                # is loaded.
+                href = link.attrs["href"]
+                assert href.startswith("http://testserver/") or href.startswith("/"), url
+                assert not href.startswith("//"), url
                 continue
             assert link.attrs["href"].startswith("/static/"), url
         for element in tree.iter():

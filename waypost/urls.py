@@ -7,7 +7,7 @@ from waypost.comments import views as comment_views
 from waypost.editors import views as editor_views
 from waypost.reports import views as report_views
 from waypost.search import views as search_views
-from waypost.site import views
+from waypost.site import feed_views, views
 from waypost.site.sitemaps import SITEMAPS
 
 
@@ -30,6 +30,23 @@ urlpatterns = i18n_patterns(
     path("search/", search_views.search_page, name="search"),
     path("services/<uuid:service_id>/", views.service_detail, name="service"),
     path("us/", views.states, name="states"),
+    # Law-change feeds and pages; before the guide, whose city slug would match "what-changed".
+    path("us/what-changed/", feed_views.what_changed, name="changes-us"),
+    path("us/changes.atom", feed_views.atom, name="changes-us-atom"),
+    path("us/changes.json", feed_views.json_feed_view, name="changes-us-json"),
+    path("us/<placeslug:state>/what-changed/", feed_views.what_changed, name="changes-state"),
+    path("us/<placeslug:state>/changes.atom", feed_views.atom, name="changes-state-atom"),
+    path("us/<placeslug:state>/changes.json", feed_views.json_feed_view, name="changes-state-json"),
+    path(
+        "us/<placeslug:state>/<placeslug:city>/changes.atom",
+        feed_views.atom,
+        name="changes-city-atom",
+    ),
+    path(
+        "us/<placeslug:state>/<placeslug:city>/changes.json",
+        feed_views.json_feed_view,
+        name="changes-city-json",
+    ),
     path("us/<placeslug:state>/", views.state, name="state"),
     path("us/<placeslug:state>/<placeslug:city>/", views.guide, name="guide"),
     path("us/<placeslug:state>/<placeslug:city>/card/", views.card, name="card"),

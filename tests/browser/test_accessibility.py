@@ -43,6 +43,8 @@ READER_PAGES: list[tuple[str, PathSpec, int]] = [
     ("guide", "/us/ct/norwalk/", 200),
     ("guide-ca", "/us/ca/norwalk/", 200),
     ("state", "/us/ct/", 200),
+    ("what-changed", "/us/ca/what-changed/", 200),
+    ("what-changed-national", "/us/what-changed/", 200),
     ("national", "/us/", 200),
     ("service", _first_service, 200),
     ("not-found", "/us/ct/no-such-city/", 404),
