@@ -23,7 +23,9 @@ EDITORS_WORDS = (
     "I could not",
     "Restates",
     "Check statutes",
-    ".json",
+    "laws.json",
+    "facts.json",
+    "data/laws/",
     "was not read",
     "were not read",
 )
