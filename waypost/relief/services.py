@@ -147,6 +147,7 @@ class ReliefPage:
     place: Place
     state: Place
     findings: list[Finding] = field(default_factory=list)
+    notes: list[Item] = field(default_factory=list)
     legal_help: list[Item] = field(default_factory=list)
     sources: list[object] = field(default_factory=list)
     loc: Localizer | None = None
@@ -172,6 +173,7 @@ class ReliefPage:
 
 
 RELIEF_PROGRAMS = BlockSpec("programs", program_kinds=(ProgramKind.RECORD_RELIEF,))
+STATE_NOTES = BlockSpec("place_facts")
 LEGAL_HELP = QUESTIONS["legal-help"]
 
 
@@ -192,14 +194,21 @@ def check_record(
         if item.obj.jurisdiction_id == state.pk
     ]
     findings = [Finding(item, match(_rule_of(item), answers)) for item in programs]
+    # What the state's law does not offer is said too ("Kansas has no vacatur law").
+    notes = [
+        item
+        for item in composer.block(STATE_NOTES, question).items
+        if item.obj.place_id == state.pk
+    ]
     legal_help = [
         item for spec in LEGAL_HELP.blocks for item in composer.block(spec, LEGAL_HELP).items
     ]
-    shown = [*programs, *legal_help]
+    shown = [*programs, *notes, *legal_help]
     return ReliefPage(
         place=city or state,
         state=state,
         findings=findings,
+        notes=notes,
         legal_help=legal_help,
         sources=list(composer.registry.sources),
         loc=items_localizer(language, [*shown, *(p for i in shown for p in i.phones)]),
