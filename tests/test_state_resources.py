@@ -15,8 +15,10 @@ from waypost.directory.models import Service
 FILES = sorted((PROJECT_DATA / STATE_RESOURCES).glob("us-*.json"))
 
 
-def test_there_are_resource_files_to_check() -> None:
-    assert FILES
+def test_every_state_and_dc_has_a_resource_file() -> None:
+    laws = sorted(p.name for p in (PROJECT_DATA / "laws").glob("us-*.json"))
+    assert len(laws) == 51
+    assert [p.name for p in FILES] == laws
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
