@@ -98,7 +98,7 @@ def run(connections: int, seconds: int, database: str) -> dict[str, Any]:
     with ExitStack() as stack:
         url = None
         if database == "postgresql":
-            url = stack.enter_context(private_postgres(BENCH_DIR)).url
+            url = stack.enter_context(private_postgres()).url
         prepare(BENCH_DIR / "var", url)
         running: Stack = stack.enter_context(
             production_stack(BENCH_DIR / "web", var_dir=BENCH_DIR / "var", database_url=url)

@@ -726,7 +726,7 @@ def run_one(database: str, services: int, queries: int, seed: int, root: Path) -
         if database == "postgresql":
             # Memory for a directory of about a gigabyte, as a production server would have.
             # Under var/bench: the postgres user cannot enter a test's private temp folder.
-            server = private_postgres(BENCH_ROOT, settings=POSTGRES_SETTINGS)
+            server = private_postgres(settings=POSTGRES_SETTINGS)
             url = stack.enter_context(server).url
         report = run(services, queries, seed, url, root)
     print_table(report)

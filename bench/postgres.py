@@ -1,9 +1,11 @@
 """A private PostgreSQL server for the benchmarks: Debian's PostgreSQL, started in a folder of
-its own under var/bench, on 127.0.0.1 at a free port, stopped (and its folder removed) when
-the benchmark ends. Never a server the operator runs.
+its own in the system's temporary folder, on 127.0.0.1 at a free port, stopped (and its folder
+removed) when the benchmark ends. Never a server the operator runs.
 
 PostgreSQL refuses to run as root: when the benchmark runs as root, the server runs as the
-`postgres` user the Debian package creates.
+`postgres` user the Debian package creates. That user must be able to enter every folder on
+the way to its data, which a checkout in a private folder (mode 0700) does not allow: hence
+the system's temporary folder rather than the repository's var/.
 """
 
 from __future__ import annotations
@@ -67,15 +69,14 @@ class Server:
 
 
 @contextmanager
-def private_postgres(parent: Path, *, settings: dict[str, str] | None = None) -> Iterator[Server]:
+def private_postgres(*, settings: dict[str, str] | None = None) -> Iterator[Server]:
     """A fresh server with an empty `waypost` database, stopped and removed afterwards."""
     binaries = pg_bin()
     if binaries is None:
         raise SystemExit(
             "PostgreSQL is not installed (Debian: apt-get install postgresql postgresql-contrib)"
         )
-    parent.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix="postgres-", dir=parent))
+    folder = Path(tempfile.mkdtemp(prefix="waypost-bench-postgres-"))
     data, port = folder / "data", _free_port()
     options = f"-h 127.0.0.1 -p {port} -k {folder}"
     for name, value in (settings or {}).items():

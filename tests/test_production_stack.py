@@ -11,7 +11,6 @@ import gzip
 import http.client
 import re
 import shutil
-import tempfile
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -134,7 +133,7 @@ def test_a_database_that_goes_away_gives_503_and_service_resumes_when_it_is_back
     tmp_path: Path,
 ) -> None:
     # In the system's temporary folder: the server's user may not enter pytest's own.
-    with private_postgres(Path(tempfile.gettempdir())) as database:
+    with private_postgres() as database:
         # Migrated only: the home page reads the database (the country's hotlines) all the same.
         prepare(tmp_path / "var", database.url, demo=False)
         with production_stack(

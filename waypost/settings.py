@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "waypost.datasets",
     "waypost.safeguards",
     "waypost.reports",
+    "waypost.relief",
     "waypost.comments",
     "waypost.editors",
     "waypost.hsds",

@@ -5,6 +5,7 @@ from django.urls import include, path, register_converter
 
 from waypost.comments import views as comment_views
 from waypost.editors import views as editor_views
+from waypost.relief import views as relief_views
 from waypost.reports import views as report_views
 from waypost.search import views as search_views
 from waypost.site import feed_views, views
@@ -47,9 +48,15 @@ urlpatterns = i18n_patterns(
         feed_views.json_feed_view,
         name="changes-city-json",
     ),
+    path("us/<placeslug:state>/record-relief/", relief_views.record_relief, name="relief-state"),
     path("us/<placeslug:state>/", views.state, name="state"),
     path("us/<placeslug:state>/<placeslug:city>/", views.guide, name="guide"),
     path("us/<placeslug:state>/<placeslug:city>/card/", views.card, name="card"),
+    path(
+        "us/<placeslug:state>/<placeslug:city>/record-relief/",
+        relief_views.record_relief,
+        name="relief-city",
+    ),
     path("us/<placeslug:state>/<placeslug:city>/card.pdf", views.card_pdf, name="card-pdf"),
     path("browse-safely/", views.browse_safely, name="browse-safely"),
     path(

@@ -44,14 +44,21 @@ from waypost.laws.models import (
     LawChange,
     LawStatement,
     LawTopic,
+    OtherConvictionsRule,
     Program,
     ProgramKind,
+    ReliefRecord,
+    ReliefRule,
+    Remedy,
+    TraffickingRule,
     citation_key,
 )
 from waypost.places.models import Place
 from waypost.places.text import normalize_name
 
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+# No relief law makes anyone wait longer; a larger number is a typing slip.
+MAX_WAIT_YEARS = 30
 SECTIONS = (
     "sources",
     "states",
@@ -380,6 +387,38 @@ class FactsLoader:
         program.effective_from = record.date("effective_from")
         program.effective_to = record.date("effective_to")
         program.save()
+        self._load_relief(record, program)
+
+    def _load_relief(self, record: Record, program: Program) -> None:
+        """The structured reading of a record-relief law, for the record-relief checker."""
+        relief = record.record("relief")
+        if relief is None:
+            ReliefRule.objects.filter(program=program).delete()
+            return
+        if program.kind != ProgramKind.RECORD_RELIEF:
+            raise record.error("relief", "only a record-relief program has one")
+        wait = relief.whole_number("wait_years")
+        if wait is not None and wait > MAX_WAIT_YEARS:
+            raise relief.error("wait_years", f"{wait} is more than {MAX_WAIT_YEARS} years")
+        relief.text("note")  # editors' remark on the reading: kept in the file
+        known = {"remedies", "records", "trafficking", "wait_years"}
+        known |= {"other_convictions", "minors_only", "note"}
+        unknown = sorted(set(relief.data) - known)
+        if unknown:
+            raise relief.error(unknown[0], "is not a field of a relief record")
+        ReliefRule.objects.update_or_create(
+            program=program,
+            defaults={
+                "remedies": relief.choices("remedies", list(Remedy.values)),
+                "records": relief.choices("records", list(ReliefRecord.values)),
+                "trafficking": relief.choice("trafficking", ["", *TraffickingRule.values]),
+                "wait_years": wait,
+                "other_convictions": relief.choice(
+                    "other_convictions", ["", *OtherConvictionsRule.values]
+                ),
+                "minors_only": relief.flag("minors_only"),
+            },
+        )
 
     def _load_notes(self, record: Record) -> None:
         """Special rules of a jurisdiction, shown with the answer on whether sex work is legal."""

@@ -80,6 +80,21 @@ class Record:
             Record(self.file, f"{self.label}.{field}[{i}]", item) for i, item in enumerate(value)
         ]
 
+    def record(self, field: str) -> Record | None:
+        """A nested object, checked as a record of its own (its errors name the path)."""
+        value = self.data.get(field)
+        if value is None:
+            return None
+        return Record(self.file, f"{self.label}.{field}", value)
+
+    def choices(self, field: str, allowed: list[str]) -> list[str]:
+        """A non-empty list, each value one of `allowed`."""
+        values = self.text_list(field, required=True)
+        for value in values:
+            if value not in allowed:
+                raise self.error(field, f"{value!r} is not one of {', '.join(allowed)}")
+        return values
+
     def choice(self, field: str, allowed: list[str], *, default: str = "") -> str:
         value = self.text(field) or default
         if value not in allowed:

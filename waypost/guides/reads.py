@@ -39,7 +39,8 @@ def programs_in_force(place_ids: Sequence[int], on: dt.date) -> list[Program]:
     not_ended = Q(effective_to__isnull=True) | Q(effective_to__gte=on)
     return list(
         Program.objects.filter(started, not_ended, jurisdiction_id__in=place_ids)
-        .select_related("fact")
+        # The relief rule: what the record-relief checker matches answers against.
+        .select_related("fact", "relief")
         .order_by("kind", "title")
     )
 

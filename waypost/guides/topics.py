@@ -78,6 +78,8 @@ TOPICS: tuple[Topic, ...] = (
                     BlockSpec(
                         "programs", program_kinds=(ProgramKind.DIVERSION, ProgramKind.RECORD_RELIEF)
                     ),
+                    # Where a state has no such law, a note says so.
+                    BlockSpec("place_facts"),
                 ),
             ),
             Question(

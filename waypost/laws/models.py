@@ -180,3 +180,54 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Remedy(models.TextChoices):
+    VACATUR = "vacatur", _("Vacatur (the conviction is set aside)")
+    EXPUNGEMENT = "expungement", _("Expungement (the record is erased)")
+    SEALING = "sealing", _("Sealing (the record is hidden from the public)")
+
+
+class ReliefRecord(models.TextChoices):
+    """The convictions a relief law can clear, as the checker asks about them."""
+
+    SELLING = "selling", _("Selling or offering sex (prostitution)")
+    BUYING = "buying", _("Buying sex")
+    LOITERING = "loitering", _("Loitering for prostitution")
+    TRAFFICKING_RELATED = (
+        "trafficking-related",
+        _("Other offences that came out of being trafficked"),
+    )
+    ANY = "any", _("Most offences (a general law)")
+
+
+class TraffickingRule(models.TextChoices):
+    REQUIRED = "required", _("Only for people who were trafficked or coerced")
+    NOT_REQUIRED = "not-required", _("For anyone with such a record")
+
+
+class OtherConvictionsRule(models.TextChoices):
+    ALLOWED = "allowed", _("Other convictions do not stop it")
+    MAY_BAR = "may-bar", _("Other convictions can stop it")
+
+
+class ReliefRule(models.Model):
+    """Who a record-relief program is for, read from its statute: what the record-relief
+    checker matches a reader's answers against. A blank or null field is one the sources
+    did not settle; the checker then says it is unknown rather than guess."""
+
+    program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="relief")
+    # Lists of Remedy and ReliefRecord values, checked by the loader.
+    remedies = models.JSONField(default=list)
+    records = models.JSONField(default=list)
+    trafficking = models.CharField(max_length=12, choices=TraffickingRule.choices, blank=True)
+    wait_years = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Years to wait before applying; 0 for none."
+    )
+    other_convictions = models.CharField(
+        max_length=8, choices=OtherConvictionsRule.choices, blank=True
+    )
+    minors_only = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.program}: {', '.join(self.remedies)}"

@@ -237,6 +237,17 @@ def _search_link(block: Block, place: Place) -> SafeString:
     return format_html('<p class="more"><a href="{}">{}</a></p>', href, words)
 
 
+# The question whose answer links to the private record-relief checker.
+RELIEF_QUESTION = "record-clearing"
+
+
+def _relief_link(place: Place) -> SafeString:
+    _country, state, city = place.path.split("/")
+    href = reverse("relief-city", args=[state, city])
+    words = _("Can your record be cleared? Answer five questions, privately, to see what may fit.")
+    return format_html('<p class="more tool"><a href="{}">{}</a></p>', href, words)
+
+
 def _empty_answer(place: Place) -> SafeString:
     words = _(
         "We have no checked information on this for %(place)s yet. We would rather say so "
@@ -324,6 +335,8 @@ def answer_body(
             render_items(b.kind, b.items, place, loc, fragments) for b in answer.blocks if b.items
         )
     out.extend(_search_link(block, place) for block in answer.blocks if block.categories)
+    if answer.question.slug == RELIEF_QUESTION:
+        out.append(_relief_link(place))
     if answer.question.slug == REPEALED_AFTER and repealed:
         out.append(
             format_html(
