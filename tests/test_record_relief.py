@@ -51,7 +51,8 @@ def _where(html: bytes, title: str) -> set[str]:
             section = tree.by_id(verdict)
         except LookupError:
             continue
-        if title in section.text():
+        # A program's title heads its entry (another's summary may mention it).
+        if any(strong.text() == title for strong in section.find_all("strong")):
             found.add(verdict)
     return found
 
