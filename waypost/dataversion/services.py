@@ -17,8 +17,11 @@ are pruned in the same transaction as a new one, so a pair is never seen twice.
 from __future__ import annotations
 
 import contextvars
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from django.db.models import Count, Max, Model, signals
@@ -29,6 +32,8 @@ from waypost.dataversion.models import DataChange
 NOT_READ_BY_PAGES = frozenset({"safeguards", "dataversion"})
 # Rows kept: enough that the count moves on for any transaction committing late.
 KEEP = 100
+CODE_ROOT = Path(__file__).resolve().parent.parent
+CODE_SUFFIXES = (".py", ".html", ".mo", ".css", ".js", ".txt")
 
 _batch_depth: contextvars.ContextVar[int] = contextvars.ContextVar("batch_depth", default=0)
 
@@ -36,6 +41,18 @@ _batch_depth: contextvars.ContextVar[int] = contextvars.ContextVar("batch_depth"
 def current() -> str:
     found = DataChange.objects.aggregate(last=Max("id"), rows=Count("id"))
     return f"{found['last'] or 0}.{found['rows']}"
+
+
+@cache
+def code_version() -> str:
+    """A digest of the code, templates and translations: what is kept in a cache shared by
+    app servers was made by one version of them, and a deploy must not read it as its own."""
+    digest = hashlib.sha256()
+    for path in sorted(CODE_ROOT.rglob("*")):
+        if path.suffix in CODE_SUFFIXES and path.is_file():
+            digest.update(str(path.relative_to(CODE_ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def bump() -> None:

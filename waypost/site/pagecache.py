@@ -13,30 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from functools import cache, wraps
-from pathlib import Path
+from functools import wraps
 from typing import Any
 
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
+from waypost.dataversion.services import code_version
 from waypost.dataversion.services import current as data_version
 
 View = Callable[..., HttpResponse]
-CODE_ROOT = Path(__file__).resolve().parent.parent
-CODE_SUFFIXES = (".py", ".html", ".mo", ".css", ".js", ".txt")
-
-
-@cache
-def code_version() -> str:
-    """A digest of the code, templates and translations the pages are made from."""
-    digest = hashlib.sha256()
-    for path in sorted(CODE_ROOT.rglob("*")):
-        if path.suffix in CODE_SUFFIXES and path.is_file():
-            digest.update(str(path.relative_to(CODE_ROOT)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def page_key(request: HttpRequest) -> str:

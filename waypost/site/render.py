@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Literal
 
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils.dateformat import time_format
 from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import SafeData, SafeString, mark_safe
@@ -30,7 +30,7 @@ from waypost.guides.citations import CitationRegistry, Evidence, evidence_for
 from waypost.guides.services import Item
 from waypost.places.models import Place
 from waypost.search.services import SearchResult
-from waypost.translations.language import choice_label, short_day
+from waypost.translations.language import address, choice_label, short_day
 from waypost.translations.language import gettext_memo as _
 from waypost.translations.services import Localizer
 
@@ -62,7 +62,13 @@ def join(items: Iterable[SafeString | str], separator: str = "") -> SafeString:
 
 def refs(ev: Evidence) -> SafeString:
     """A fact's numbered sources: [1][4]."""
-    return format_html_join("", '<a href="#source-{}">[{}]</a>', ((n, n) for n in ev.refs))
+    return _numbered_refs(ev.refs)
+
+
+@lru_cache(maxsize=4096)
+def _numbered_refs(numbers: tuple[int, ...]) -> SafeString:
+    # Numbers alone make the markup, and a page repeats the same few runs of them.
+    return format_html_join("", '<a href="#source-{}">[{}]</a>', ((n, n) for n in numbers))
 
 
 def source_item(source: Source, number: int | None = None) -> SafeString:
@@ -124,7 +130,7 @@ def _status_said(ev: Evidence) -> str:
 def evidence_mark(ev: Evidence, loc: Localizer, *, report: bool = True) -> SafeString:
     """Beside every fact: its sources, whether and when it was checked, a note, and a plain
     link to report a problem (one small link, no form; left out on the report page)."""
-    cited = join([refs(ev), " "]) if ev.refs else EMPTY
+    cited = _cited(ev.refs) if ev.refs else EMPTY
     note = format_html(" · <em>{}</em>", text(loc, ev.caveat)) if ev.caveat else EMPTY
     if report and ev.fact_id:
         return format_html(
@@ -133,12 +139,17 @@ def evidence_mark(ev: Evidence, loc: Localizer, *, report: bool = True) -> SafeS
             cited,
             _status_said(ev),
             note,
-            reverse("report", args=[ev.fact_id]),
+            address("report", ev.fact_id),
             _("Report a problem"),
         )
     return format_html(
         '<span class="ev ev-{}">{}{}{}</span>', ev.status, cited, _status_said(ev), note
     )
+
+
+@lru_cache(maxsize=4096)
+def _cited(numbers: tuple[int, ...]) -> SafeString:
+    return format_html("{} ", _numbered_refs(numbers))
 
 
 def card_mark(ev: Evidence) -> SafeString:
@@ -310,7 +321,7 @@ def service_entry(entry: ServiceEntry, loc: Localizer, style: Style = "listing")
     service = entry.service
     if style == "card":
         return _card_entry(entry, loc)
-    parts = [service_link(service, loc)]
+    parts: list[SafeString | str] = [service_link(service, loc)]
     if style != "compact" and service.organization.name != service.name:
         parts.append(format_html(' <span class="org">({})</span>', service.organization.name))
     if entry.distance:
@@ -338,14 +349,14 @@ def service_entry(entry: ServiceEntry, loc: Localizer, style: Style = "listing")
             hours,
             format_html("<br>{}", phones) if entry.phones else "",
         )
-    parts.append(format_html("{}", shown_where))
+    parts.append(shown_where)
     if style == "compact":
         if service.hours_description:
             parts.append(format_html(" · {}", text(loc, service.hours_description)))
     else:
         if service.description:
             parts.append(format_html("<br>{}", text(loc, service.description)))
-        parts.append(format_html("{}{}", shown_tags, hours))
+        parts += [shown_tags, hours]
         if entry.schedules:
             settled = entry.evidence is None or entry.evidence.settled
             label = _("Hours:") if settled else _("Hours (not confirmed):")
