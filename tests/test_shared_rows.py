@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
-from waypost.directory.models import Phone
+from waypost.directory.models import Address, Phone
 from waypost.evidence.models import Fact, Source
 from waypost.evidence.services import cite
 from waypost.guides import reads
@@ -95,3 +95,15 @@ def test_a_fact_about_a_place_that_had_none_shows_on_the_next_guide(client: Clie
     text = "Hartford keeps a public list of free clinics."
     PlaceFact.objects.create(place=hartford, text=text, fact=fact)
     assert text in guide(client, HARTFORD)[1]
+
+
+def test_a_moved_service_shows_its_new_address_on_the_next_guide(client: Client) -> None:
+    html = guide(client, NORWALK)[1]
+    address = next(
+        a
+        for a in Address.objects.filter(location__place__path="us/ct/norwalk").order_by("pk")
+        if escape(str(a)) in html
+    )
+    address.address_1 = "12 Moved Street"
+    address.save()
+    assert "12 Moved Street" in guide(client, NORWALK)[1]

@@ -36,11 +36,33 @@ CODE_ROOT = Path(__file__).resolve().parent.parent
 CODE_SUFFIXES = (".py", ".html", ".mo", ".css", ".js", ".txt")
 
 _batch_depth: contextvars.ContextVar[int] = contextvars.ContextVar("batch_depth", default=0)
+_page_version: contextvars.ContextVar[str] = contextvars.ContextVar("page_version", default="")
 
 
 def current() -> str:
     found = DataChange.objects.aggregate(last=Max("id"), rows=Count("id"))
     return f"{found['last'] or 0}.{found['rows']}"
+
+
+@contextmanager
+def read_once() -> Iterator[str]:
+    """The version, read once for everything one page reads inside (see `of_page`)."""
+    token = _page_version.set(current())
+    try:
+        yield _page_version.get()
+    finally:
+        _page_version.reset(token)
+
+
+def of_page() -> str:
+    """The version that what a page reads from a cache is kept under: the one read when the
+    page began (the rows it reads after are at least as new), else the current one."""
+    return _page_version.get() or current()
+
+
+def kept_key(kind: str, version: str, part: object = "") -> str:
+    """A cache key for rows read under a data version by this version of the code."""
+    return f"{kind}:{code_version()}:{version}:{part}"
 
 
 @cache

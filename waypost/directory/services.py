@@ -69,7 +69,7 @@ def terms_of(service_ids: Iterable[int]) -> dict[int, ServiceTerms]:
 def locations_near(lat: float, lng: float, radius_mi: float) -> dict[int, tuple[float, int]]:
     """Service id → (distance, id of its nearest location) for every service within the
     radius. Read as plain values: a city has hundreds of services around it and a page shows
-    a few, whose locations `located` then reads whole."""
+    a few, whose locations it then reads whole (guides/shared.py)."""
     min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_mi)
     # The bounding box uses the (latitude, longitude) index; the circle is cut in Python.
     links = ServiceAtLocation.objects.filter(
@@ -83,13 +83,6 @@ def locations_near(lat: float, lng: float, radius_mi: float) -> dict[int, tuple[
         if d <= radius_mi and (service_id not in best or d < best[service_id][0]):
             best[service_id] = (d, location_id)
     return best
-
-
-def located(near: dict[int, tuple[float, int]]) -> dict[int, tuple[float, Location]]:
-    """The same services with their locations read whole (address and place)."""
-    ids = {location_id for _, location_id in near.values()}
-    locations = Location.objects.select_related("address", "place").in_bulk(ids)
-    return {sid: (d, locations[location_id]) for sid, (d, location_id) in near.items()}
 
 
 def nearby_from(

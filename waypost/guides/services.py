@@ -15,13 +15,12 @@ from typing import Any
 
 from django.conf import settings
 
-from waypost.dataversion.services import current as current_data_version
+from waypost.dataversion.services import of_page
 from waypost.directory.models import Location, Phone, Schedule, Service
 from waypost.directory.services import (
     NearbyService,
     ServiceTerms,
     hotline_order,
-    located,
     locations_near,
     nearby_from,
     nearest_per_category,
@@ -190,7 +189,7 @@ class GuideComposer:
     @cached_property
     def data_version(self) -> str:
         # Read before any row: what is kept under it is never older than it.
-        return current_data_version()
+        return of_page()
 
     @cached_property
     def levels(self) -> list[shared.Level]:
@@ -237,7 +236,8 @@ class GuideComposer:
         # The terms of every service around, in one read: they choose what is listed.
         self._terms = terms_of(around) if around else {}
         # Twice what a question lists: room for services a block leaves out (no source).
-        near = located(nearest_per_category(around, 2 * MAX_SERVICES_PER_BLOCK, self._terms))
+        nearest = nearest_per_category(around, 2 * MAX_SERVICES_PER_BLOCK, self._terms)
+        near = shared.located(nearest, self.data_version)
         if not near:
             self.farther_ids = self._nearest_beyond_radius()
         return near
@@ -264,7 +264,8 @@ class GuideComposer:
             found = locations_near(lat, lng, radius)
             if len(found) >= NEAREST_WHEN_NONE:
                 break
-        return located(dict(sorted(found.items(), key=lambda kv: kv[1][0])[:NEAREST_WHEN_NONE]))
+        nearest = dict(sorted(found.items(), key=lambda kv: kv[1][0])[:NEAREST_WHEN_NONE])
+        return shared.located(nearest, self.data_version)
 
     @cached_property
     def terms(self) -> dict[int, ServiceTerms]:

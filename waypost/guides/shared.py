@@ -20,8 +20,8 @@ from typing import Any
 
 from django.core.cache import caches
 
-from waypost.dataversion.services import code_version
-from waypost.directory.models import Phone, Schedule, Service
+from waypost.dataversion.services import kept_key
+from waypost.directory.models import Location, Phone, Schedule, Service
 from waypost.directory.services import ServiceTerms, hotlines_by_area, terms_of
 from waypost.evidence.models import Source
 from waypost.guides import reads
@@ -62,10 +62,6 @@ class ListedService:
     sources: dict[int, list[Source]]
 
 
-def _key(kind: str, version: str, part: object = "") -> str:
-    return f"{kind}:{code_version()}:{version}:{part}"
-
-
 def _kept(keys: dict[int, str], read: Any) -> dict[int, Any]:
     """The entry of each id from the cache; those missing are read together and kept."""
     cache = caches[CACHE]
@@ -83,7 +79,7 @@ def places_with_content(version: str) -> frozenset[int]:
     """The places any level's rows belong to; most cities and counties have none, and their
     guides then ask for nothing of theirs."""
     cache = caches[CACHE]
-    key = _key("places-with-content", version)
+    key = kept_key("places-with-content", version)
     found = cache.get(key)
     if found is None:
         found = frozenset(reads.places_with_content())
@@ -94,7 +90,7 @@ def places_with_content(version: str) -> frozenset[int]:
 def levels(chain_ids: Sequence[int], version: str) -> list[Level]:
     """What each place of the chain brings to a guide, in the chain's order."""
     own = places_with_content(version)
-    keys = {pk: _key("level", version, pk) for pk in chain_ids if pk in own}
+    keys = {pk: kept_key("level", version, pk) for pk in chain_ids if pk in own}
     found = _kept(keys, _read_levels)
     return [found.get(pk, NOTHING) for pk in chain_ids]
 
@@ -102,8 +98,20 @@ def levels(chain_ids: Sequence[int], version: str) -> list[Level]:
 def listed_services(service_ids: Iterable[int], version: str) -> dict[int, ListedService]:
     """Each service by id, with its phones, hours, terms and sources (a service removed
     since its id was read is left out)."""
-    keys = {pk: _key("service", version, pk) for pk in dict.fromkeys(service_ids)}
+    keys = {pk: kept_key("service", version, pk) for pk in dict.fromkeys(service_ids)}
     return _kept(keys, _read_services)
+
+
+def located(near: dict[int, tuple[float, int]], version: str) -> dict[int, tuple[float, Location]]:
+    """Service id → (distance, nearest location) with each location read whole (its address
+    and place)."""
+    keys = {pk: kept_key("location", version, pk) for pk in {pk for _, pk in near.values()}}
+    locations = _kept(keys, _read_locations)
+    return {sid: (d, locations[pk]) for sid, (d, pk) in near.items() if pk in locations}
+
+
+def _read_locations(location_ids: list[int]) -> dict[int, Location]:
+    return Location.objects.select_related("address", "place").in_bulk(location_ids)
 
 
 def _sources_of(rows: Iterable[Any], sources: dict[int, list[Source]]) -> dict[int, list[Source]]:
