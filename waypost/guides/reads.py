@@ -6,12 +6,13 @@ selected, so templates never trigger a query.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from waypost.directory.models import Phone, Schedule, Service, ServiceArea
 from waypost.evidence.models import Citation, Source
 from waypost.guides.models import EditorialAnswer, PlaceFact
 from waypost.laws.models import Law, LawChange, LawStatement, Program
+from waypost.places.models import Place, PlaceKind
 
 
 def places_with_content() -> set[int]:
@@ -26,6 +27,16 @@ def places_with_content() -> set[int]:
         ServiceArea.objects.filter(place__isnull=False).order_by().values_list("place_id"),
     ]
     return {pk for (pk,) in places.union(*others)}
+
+
+# Places whose rows every guide below them shows.
+BROAD = (PlaceKind.COUNTRY, PlaceKind.STATE)
+
+
+def broad_places(place_ids: Iterable[int]) -> list[int]:
+    """The country and the states among the places."""
+    broad = Place.objects.filter(pk__in=list(place_ids), kind__in=BROAD)
+    return list(broad.values_list("pk", flat=True))
 
 
 def law_statements(place_ids: Sequence[int]) -> list[LawStatement]:

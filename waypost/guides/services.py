@@ -24,7 +24,6 @@ from waypost.directory.services import (
     locations_near,
     nearby_from,
     nearest_per_category,
-    terms_of,
 )
 from waypost.directory.taxonomy import category_codes_with_descendants
 from waypost.evidence.models import Fact, Source
@@ -193,7 +192,7 @@ class GuideComposer:
 
     @cached_property
     def levels(self) -> list[shared.Level]:
-        return shared.levels(self.chain_ids, self.data_version)
+        return shared.levels(self.chain, self.data_version)
 
     def _in_chain(self, per_level: Any) -> list[Any]:
         """Each level's rows, federal first, each with its jurisdiction from the chain
@@ -233,8 +232,8 @@ class GuideComposer:
         if lat is None or lng is None:
             return {}
         around = locations_near(lat, lng, settings.NEARBY_RADIUS_MI)
-        # The terms of every service around, in one read: they choose what is listed.
-        self._terms = terms_of(around) if around else {}
+        # The terms of every service around: they choose what is listed.
+        self._terms = shared.service_terms(around, self.data_version)
         # Twice what a question lists: room for services a block leaves out (no source).
         nearest = nearest_per_category(around, 2 * MAX_SERVICES_PER_BLOCK, self._terms)
         near = shared.located(nearest, self.data_version)

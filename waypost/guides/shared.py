@@ -27,6 +27,7 @@ from waypost.evidence.models import Source
 from waypost.guides import reads
 from waypost.guides.models import EditorialAnswer, PlaceFact
 from waypost.laws.models import LawChange, LawStatement, Program
+from waypost.places.models import Place
 
 CACHE = "shared"
 
@@ -62,16 +63,18 @@ class ListedService:
     sources: dict[int, list[Source]]
 
 
-def _kept(keys: dict[int, str], read: Any) -> dict[int, Any]:
-    """The entry of each id from the cache; those missing are read together and kept."""
+def _kept(kind: str, ids: Iterable[int], version: str, read: Any) -> dict[int, Any]:
+    """The entry of each id from the cache; those missing are read together (with any other
+    entries `read` brings) and kept."""
     cache = caches[CACHE]
+    keys = {pk: kept_key(kind, version, pk) for pk in dict.fromkeys(ids)}
     found = cache.get_many(list(keys.values()))
     out = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [pk for pk in keys if pk not in out]
     if missing:
         fresh = read(missing)
-        cache.set_many({keys[pk]: entry for pk, entry in fresh.items()})
-        out.update(fresh)
+        cache.set_many({kept_key(kind, version, pk): entry for pk, entry in fresh.items()})
+        out.update({pk: fresh[pk] for pk in missing if pk in fresh})
     return out
 
 
@@ -87,26 +90,41 @@ def places_with_content(version: str) -> frozenset[int]:
     return found
 
 
-def levels(chain_ids: Sequence[int], version: str) -> list[Level]:
+def levels(chain: Sequence[Place], version: str) -> list[Level]:
     """What each place of the chain brings to a guide, in the chain's order."""
     own = places_with_content(version)
-    keys = {pk: kept_key("level", version, pk) for pk in chain_ids if pk in own}
-    found = _kept(keys, _read_levels)
-    return [found.get(pk, NOTHING) for pk in chain_ids]
+    broad = {p.pk for p in chain if p.kind in reads.BROAD}
+
+    def read(missing: list[int]) -> dict[int, Level]:
+        if broad.isdisjoint(missing):
+            return _read_levels(missing)
+        # The country's and a state's rows are on every guide of theirs, and all of them
+        # together are a few hundred: read at once, with their hotlines, the first guide after
+        # a change leaves them read for every other state's.
+        fresh = _read_levels(sorted({*missing, *reads.broad_places(own)}))
+        listed_services((pk for level in fresh.values() for pk in level.hotlines), version)
+        return fresh
+
+    found = _kept("level", (p.pk for p in chain if p.pk in own), version, read)
+    return [found.get(p.pk, NOTHING) for p in chain]
 
 
 def listed_services(service_ids: Iterable[int], version: str) -> dict[int, ListedService]:
     """Each service by id, with its phones, hours, terms and sources (a service removed
     since its id was read is left out)."""
-    keys = {pk: kept_key("service", version, pk) for pk in dict.fromkeys(service_ids)}
-    return _kept(keys, _read_services)
+    return _kept("service", service_ids, version, _read_services)
+
+
+def service_terms(service_ids: Iterable[int], version: str) -> dict[int, ServiceTerms]:
+    """Each service's category codes and attribute names: what chooses, among the services
+    around a place, those its guide lists."""
+    return _kept("terms", service_ids, version, terms_of)
 
 
 def located(near: dict[int, tuple[float, int]], version: str) -> dict[int, tuple[float, Location]]:
     """Service id → (distance, nearest location) with each location read whole (its address
     and place)."""
-    keys = {pk: kept_key("location", version, pk) for pk in {pk for _, pk in near.values()}}
-    locations = _kept(keys, _read_locations)
+    locations = _kept("location", (pk for _, pk in near.values()), version, _read_locations)
     return {sid: (d, locations[pk]) for sid, (d, pk) in near.items() if pk in locations}
 
 
@@ -118,6 +136,13 @@ def _sources_of(rows: Iterable[Any], sources: dict[int, list[Source]]) -> dict[i
     return {row.fact_id: sources[row.fact_id] for row in rows if row.fact_id in sources}
 
 
+def _by_place(rows: Iterable[Any], place_of: Any) -> dict[int, tuple[Any, ...]]:
+    grouped: dict[int, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(place_of(row), []).append(row)
+    return {pk: tuple(found) for pk, found in grouped.items()}
+
+
 def _read_levels(place_ids: list[int]) -> dict[int, Level]:
     statements = reads.law_statements(place_ids)
     changes = reads.law_changes(place_ids)
@@ -127,19 +152,24 @@ def _read_levels(place_ids: list[int]) -> dict[int, Level]:
     hotlines = hotlines_by_area(place_ids)
     rows: list[Any] = [*statements, *changes, *programs, *place_facts, *answers]
     sources = reads.sources_by_fact([row.fact_id for row in rows])
+    parts = (
+        _by_place(statements, lambda st: st.law.jurisdiction_id),
+        _by_place(changes, lambda c: c.jurisdiction_id),
+        _by_place(programs, lambda p: p.jurisdiction_id),
+        _by_place(place_facts, lambda f: f.place_id),
+        _by_place(answers, lambda a: a.place_id),
+    )
     out = {}
     for pk in place_ids:
-        level_rows = (
-            tuple(st for st in statements if st.law.jurisdiction_id == pk),
-            tuple(c for c in changes if c.jurisdiction_id == pk),
-            tuple(p for p in programs if p.jurisdiction_id == pk),
-            tuple(f for f in place_facts if f.place_id == pk),
-            tuple(a for a in answers if a.place_id == pk),
-        )
+        of_place = [part.get(pk, ()) for part in parts]
         out[pk] = Level(
-            *level_rows,
+            statements=of_place[0],
+            changes=of_place[1],
+            programs=of_place[2],
+            place_facts=of_place[3],
+            answers=of_place[4],
             hotlines=tuple(hotlines[pk]),
-            sources=_sources_of((row for part in level_rows for row in part), sources),
+            sources=_sources_of((row for part in of_place for row in part), sources),
         )
     return out
 

@@ -23,6 +23,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.dateformat import time_format
 from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.translation import get_language
 
 from waypost.directory.models import Location, Phone, PhoneType, Schedule, Service, Weekday
 from waypost.evidence.models import Fact, Source, Status
@@ -73,16 +74,25 @@ def _numbered_refs(numbers: tuple[int, ...]) -> SafeString:
 
 def source_item(source: Source, number: int | None = None) -> SafeString:
     """A source in a page's list; numbered where facts cite it as [n]."""
+    return _source_item(source.url, source.title, source.publisher, source.as_of, number)
+
+
+@lru_cache(maxsize=8192)
+def _source_item(
+    url: str, title: str, publisher: str, as_of: str, number: int | None
+) -> SafeString:
+    # Made of these values alone: a guide lists some fifty sources, mostly its state's, in
+    # the same order on many of its cities' guides.
     anchor = format_html(' id="source-{}"', number) if number is not None else EMPTY
-    publisher = format_html(", {}", source.publisher) if source.publisher else EMPTY
-    as_of = format_html(" ({})", source.as_of) if source.as_of else EMPTY
+    shown_publisher = format_html(", {}", publisher) if publisher else EMPTY
+    shown_as_of = format_html(" ({})", as_of) if as_of else EMPTY
     return format_html(
         '<li{}><a href="{}" rel="noreferrer">{}</a>{}{}</li>',
         anchor,
-        source.url,
-        source.title,
-        publisher,
-        as_of,
+        url,
+        title,
+        shown_publisher,
+        shown_as_of,
     )
 
 
@@ -106,21 +116,27 @@ def old_source_said(source: Source) -> str:
 
 def _status_said(ev: Evidence) -> str:
     """Plain text (escaped where it is put in), or the catalogue's own markup."""
-    day = short_day(ev.checked_on) if ev.checked_on else ""
     if ev.old_source is not None and ev.status != Status.DISPUTED:
         return old_source_said(ev.old_source)
-    if ev.status == Status.CHECKED:
+    return _said(get_language(), ev.status, ev.checked_on, ev.reported)
+
+
+@lru_cache(maxsize=4096)
+def _said(language: str | None, status: Status, checked_on: dt.date | None, reported: bool) -> str:
+    # `language`, the active one, keys what is remembered: the words are gettext's.
+    day = short_day(checked_on) if checked_on else ""
+    if status == Status.CHECKED:
         return _("checked on %(day)s") % {"day": day}
-    if ev.status == Status.DUE:
+    if status == Status.DUE:
         return _("last checked %(day)s, due for a re-check") % {"day": day}
     # These messages hold their own <strong>: the catalogue's text is trusted markup.
-    if ev.reported:
+    if reported:
         return mark_safe(
             _(
                 "<strong>Disputed:</strong> a reader reported this may be out of date; we are checking"  # noqa: E501
             )
         )
-    if ev.status == Status.DISPUTED:
+    if status == Status.DISPUTED:
         return mark_safe(
             _("<strong>Disputed:</strong> a check found this may be wrong; we are checking")
         )
