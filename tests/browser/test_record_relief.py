@@ -57,7 +57,10 @@ def test_it_works_without_javascript(site_url: str, no_js_page: Page) -> None:
     no_js_page.locator("input[name=other_convictions][value=unsure]").check()
     no_js_page.locator("input[name=under_18][value=no]").check()
     no_js_page.get_by_role("button", name="Ver qué puede corresponder").click()
-    assert no_js_page.locator("#result-h").inner_text() == "Lo que puede corresponder a sus antecedentes"
+    assert (
+        no_js_page.locator("#result-h").inner_text()
+        == "Lo que puede corresponder a sus antecedentes"
+    )
     assert no_js_page.url == site_url + "/es" + FORM
 
 
