@@ -5,8 +5,10 @@ Run from the repository root:  python -m bench.guide_pages [--quick] [--out DIR]
 It prepares its own SQLite database under DIR (default var/bench: migrate, then the demo
 data when it is missing), so it never touches the development database or one named by
 DATABASE_URL. Each page is timed twice: composed and rendered (the page cache emptied
-before each request) and from the page cache (asked again, unchanged data). Results are
-printed and written to DIR/guide_pages.json.
+before each request, the rows many pages share kept as a running site keeps them) and from
+the page cache (asked again, unchanged data). Some cities are timed a third way, with nothing
+kept at all, as the first page after a change to the data finds it. Results are printed and
+written to DIR/guide_pages.json.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ class Plan:
 
 FULL = Plan(renders=200, cities=1000)
 QUICK = Plan(renders=20, cities=50)
+# Cities timed with every cache emptied: each such request also reads the rows all guides
+# share, so a few are enough to show what that costs.
+COLD_CITIES = 50
 
 
 def _configure_environment(folder: Path) -> None:
@@ -154,12 +159,16 @@ class Timer:
             self.failures.append((path, code))
         return code, body
 
-    def get_ms(self, path: str, *, cached: bool = False) -> float:
+    def get_ms(self, path: str, *, cached: bool = False, cold: bool = False) -> float:
         if not cached:
             from django.core.cache import caches
 
+            from waypost.guides import shared
+
             # Emptied before the clock starts: the request composes and renders the page.
             caches["default"].clear()
+            if cold:
+                caches[shared.CACHE].clear()
         cpu_started = time.process_time()
         started = time.perf_counter()
         self._get(path, "gzip")
@@ -173,9 +182,9 @@ class Timer:
         return self._get(path, "gzip" if compressed else "identity")[1]
 
 
-def _timed(timer: Timer, paths: list[str], *, cached: bool) -> dict[str, Any]:
+def _timed(timer: Timer, paths: list[str], *, cached: bool, cold: bool = False) -> dict[str, Any]:
     timer.cpu_ms.clear()
-    samples = [timer.get_ms(path, cached=cached) for path in paths]
+    samples = [timer.get_ms(path, cached=cached, cold=cold) for path in paths]
     slowest = max(range(len(paths)), key=samples.__getitem__)
     return {**summarize(samples), "slowest_path": paths[slowest], "cpu": summarize(timer.cpu_ms)}
 
@@ -206,7 +215,8 @@ def time_sample(timer: Timer, plan: Plan) -> dict[str, Any]:
     for path in sample:
         timer.get_ms(path, cached=True)
     cached = _timed(timer, sample, cached=True)
-    return {"seed": SEED, "cities_total": len(paths), **uncached, "cached": cached}
+    cold = _timed(timer, sample[: min(COLD_CITIES, len(sample))], cached=False, cold=True)
+    return {"seed": SEED, "cities_total": len(paths), **uncached, "cached": cached, "cold": cold}
 
 
 def measure_sizes(timer: Timer) -> dict[str, Any]:
@@ -253,6 +263,15 @@ def print_report(report: dict[str, Any], result_file: Path) -> None:
                 f"{shown['p99_ms']:>9.2f}{shown['max_ms']:>9.2f}"
             )
         print()
+    cold = sample["cold"]
+    print(f"With nothing kept (every cache emptied), {cold['n']} of the random cities:")
+    print(header)
+    for name, shown in [("wall", cold), ("CPU", cold["cpu"])]:
+        print(
+            f"{name:<28}{shown['p50_ms']:>9.2f}{shown['p95_ms']:>9.2f}"
+            f"{shown['p99_ms']:>9.2f}{shown['max_ms']:>9.2f}"
+        )
+    print()
     print(f"slowest sampled city, composed: {sample['slowest_path']}")
     print()
     print(f"{'response':<28}{'bytes':>9}{'gzip':>9}")

@@ -3,12 +3,15 @@
 Run from the repository root:
 
     python -m bench.page_snapshot --db DIR OUT        # writes OUT/<n>.html and OUT/index.json
+    python -m bench.page_snapshot --db DIR --guides OUT
     python -m bench.page_snapshot --compare OLD NEW   # names every page whose HTML differs
 
 DIR holds the SQLite database (migrated, then the demo loaded when it is empty); keep it
 between the two snapshots, since services get random identifiers when they are loaded. Both
 Norwalks and other guides in English and Spanish, searches, cards, state pages and service
-pages, rendered through the WSGI application as a server would.
+pages, rendered through the WSGI application as a server would. With --guides, 60 city
+guides instead: both Norwalks and 28 other cities, each in English and Spanish (the pages whose
+speed bench/guide_pages.py measures).
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ SEARCHES = [
 ]
 OTHER_CITIES = 11
 SERVICES = 8
+GUIDES_SEED = 42
+GUIDES_OTHER_CITIES = 28
 
 
 def _configure_environment(db_dir: Path) -> None:
@@ -61,23 +66,36 @@ def _prepare() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def page_paths() -> list[str]:
-    from waypost.directory.models import Service
+BOTH_LANGUAGES = ["", "/es"]
+
+
+def _other_cities(seed: int, count: int) -> list[str]:
     from waypost.places.models import Place, PlaceKind
 
-    both = ["", "/es"]
+    cities = sorted(
+        Place.objects.filter(kind=PlaceKind.CITY)
+        .exclude(path__in=NORWALKS)
+        .values_list("path", flat=True)
+    )
+    return random.Random(seed).sample(cities, count)
+
+
+def guide_paths() -> list[str]:
+    cities = [*NORWALKS, *_other_cities(GUIDES_SEED, GUIDES_OTHER_CITIES)]
+    return [f"{lang}/{path}/" for path in cities for lang in BOTH_LANGUAGES]
+
+
+def page_paths() -> list[str]:
+    from waypost.directory.models import Service
+
+    both = BOTH_LANGUAGES
     paths = [f"{lang}/{path}/" for path in NORWALKS for lang in both]
     paths += [f"{lang}/{path}/card/" for path in NORWALKS for lang in both]
     paths += [f"{lang}/us/{code}/" for code in STATES for lang in both]
     paths += [f"{lang}/search/?{query}" for query in SEARCHES for lang in both]
     services = Service.objects.order_by("name", "hsds_id").values_list("hsds_id", flat=True)
     paths += [f"{lang}/services/{hsds_id}/" for hsds_id in services[:SERVICES] for lang in both]
-    cities = sorted(
-        Place.objects.filter(kind=PlaceKind.CITY)
-        .exclude(path__in=NORWALKS)
-        .values_list("path", flat=True)
-    )
-    for path in random.Random(SEED).sample(cities, OTHER_CITIES):
+    for path in _other_cities(SEED, OTHER_CITIES):
         paths += [f"{lang}/{path}/" for lang in both]
     return paths
 
@@ -116,7 +134,7 @@ def _get(app: Any, path: str) -> tuple[int, bytes]:
     return int(statuses[0].split()[0]), body
 
 
-def snapshot(db_dir: Path, out: Path) -> int:
+def snapshot(db_dir: Path, out: Path, *, guides: bool = False) -> int:
     _configure_environment(db_dir)
     import django
 
@@ -127,7 +145,7 @@ def snapshot(db_dir: Path, out: Path) -> int:
     app = get_wsgi_application()
     out.mkdir(parents=True, exist_ok=True)
     index = []
-    for number, path in enumerate(page_paths()):
+    for number, path in enumerate(guide_paths() if guides else page_paths()):
         status, body = _get(app, path)
         name = f"{number:02d}.html"
         (out / name).write_bytes(body)
@@ -167,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--db", type=Path, help="folder of the SQLite database to render from")
     parser.add_argument("--compare", action="store_true", help="compare two snapshot folders")
+    parser.add_argument(
+        "--guides", action="store_true", help="60 city guides instead of the mix of pages"
+    )
     parser.add_argument("folders", type=Path, nargs="+")
     args = parser.parse_args(argv)
     if args.compare:
@@ -175,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         return compare(*args.folders)
     if args.db is None or len(args.folders) != 1:
         parser.error("give --db DIR and one output folder")
-    return snapshot(args.db, args.folders[0])
+    return snapshot(args.db, args.folders[0], guides=args.guides)
 
 
 if __name__ == "__main__":

@@ -73,7 +73,7 @@ def _a_cache_of_its_own(request: pytest.FixtureRequest) -> Iterator[None]:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": f"{alias}:{request.node.nodeid}",
         }
-        for alias in ("default", "pdf")
+        for alias in ("default", "pdf", "shared")
     }
     with override_settings(CACHES=each):
         yield

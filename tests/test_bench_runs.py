@@ -38,6 +38,10 @@ def test_guide_pages_bench_runs_quick_and_writes_its_report(tmp_path: Path) -> N
         # Composed and from the page cache, each with its CPU time.
         for timed in (row, row["cpu"], row["cached"], row["cached"]["cpu"]):
             assert timed.keys() >= TIMING_KEYS
+    # Some cities with nothing kept at all, as the first page after a change to the data.
+    cold = report["sample"]["cold"]
+    assert cold["n"] > 0
+    assert cold.keys() >= TIMING_KEYS and cold["cpu"].keys() >= TIMING_KEYS
     for row in report["sizes"]["pages"].values():
         assert 0 < row["gzip_bytes"] < row["bytes"]
     assert {"site/site.css", "site/quick-exit.js"} <= report["sizes"]["static"].keys()

@@ -71,11 +71,13 @@ def test_distances_to_it_are_whole_miles_so_searches_cannot_triangulate(client: 
 
 
 def test_a_guide_lists_it_at_a_whole_mile(norwalk_ct: Any) -> None:
+    from waypost.dataversion.services import current
     from waypost.directory.models import Service
-    from waypost.directory.services import located, locations_near, nearby_from
+    from waypost.directory.services import locations_near, nearby_from
+    from waypost.guides import shared
 
     location = shelter()
-    near = located(locations_near(41.12, -73.41, 10))
+    near = shared.located(locations_near(41.12, -73.41, 10), current())
     services = Service.objects.filter(pk__in=near)
     (item,) = [n for n in nearby_from(near, services) if n.location.pk == location.pk]
     assert float(item.distance_mi).is_integer()

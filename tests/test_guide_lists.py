@@ -11,9 +11,11 @@ import pytest
 from django.test import Client
 
 from tests.searchdata import add_service, north_of
+from waypost.dataversion.services import current
 from waypost.directory.models import Service, ServiceArea
-from waypost.directory.services import located, locations_near, nearest_per_category
+from waypost.directory.services import locations_near, nearest_per_category
 from waypost.evidence.models import Citation, Source
+from waypost.guides import shared
 from waypost.guides.services import MAX_SERVICES_PER_BLOCK, compose_guide
 from waypost.places.models import Place
 
@@ -41,7 +43,7 @@ def test_nearest_per_category_keeps_the_nearest_of_each_category() -> None:
         add_service(f"Clinic {miles}", at=[north_of(miles, NOWHERE)], categories=["primary-care"])
     add_service("Far legal aid", at=[north_of(20, NOWHERE)], categories=["legal-help"])
     near = locations_near(*NOWHERE, 30)
-    kept = located(nearest_per_category(near, 3))
+    kept = shared.located(nearest_per_category(near, 3), current())
     names = {location.name for _, location in kept.values()}
     assert {"Clinic 1", "Clinic 2", "Clinic 3", "Far legal aid"} <= names
     assert not {"Clinic 4", "Clinic 8"} & names

@@ -1,4 +1,4 @@
-""""Can my record be cleared?": the rule each state's relief laws carry, the matching, the
+""" "Can my record be cleared?": the rule each state's relief laws carry, the matching, the
 form's refusals, and the privacy of the answers (POST only, no-store, no cookie, no log)."""
 
 from __future__ import annotations
@@ -372,8 +372,6 @@ def test_the_answers_reach_no_log(client: Client, caplog: pytest.LogCaptureFixtu
 
 def test_the_guide_and_the_state_page_link_to_the_checker(client: Client) -> None:
     guide = parse(client.get("/us/ct/norwalk/").content).by_id("record-clearing")
-    assert any(
-        a.attrs.get("href") == "/us/ct/norwalk/record-relief/" for a in guide.find_all("a")
-    )
+    assert any(a.attrs.get("href") == "/us/ct/norwalk/record-relief/" for a in guide.find_all("a"))
     state = parse(client.get("/es/us/ct/").content).by_id("programs")
     assert any(a.attrs.get("href") == "/es/us/ct/record-relief/" for a in state.find_all("a"))

@@ -30,10 +30,13 @@ def test_every_kind_is_there_or_explained(path: Path) -> None:
     absent = {r["resource"] for r in data.get("absent", [])}
     assert not found & absent, "a kind both found and absent"
     assert found | absent == set(RESOURCE_KINDS)
+    # A source marked official is a government page or the organisation's own.
+    own = {s["key"] for s in data["sources"] if s.get("official")}
     for section in ("hotlines", "services"):
         for record in data.get(section, []):
             assert record.get("scope", f"US-{code}") == f"US-{code}"
             assert record["sources"], record["name"]
+            assert own & set(record["sources"]), f"{record['name']}: no official or own source"
 
 
 @pytest.mark.django_db

@@ -157,8 +157,18 @@ PAGE_CACHE: dict[str, object] = {**env.cache("WAYPOST_CACHE_URL"), "TIMEOUT": 24
 SHARED_CACHE = PAGE_CACHE["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 if not SHARED_CACHE:
     PAGE_CACHE["OPTIONS"] = {"MAX_ENTRIES": 2000}
+# "shared" holds rows that many pages show alike (a state's laws with their sources, a
+# hotline with its phones: waypost/guides/shared.py), also under the data version. Apart
+# from the pages: a page not yet rendered still finds them. A national directory's services
+# are one entry each.
+SHARED_ROWS_CACHE: dict[str, object] = (
+    {**PAGE_CACHE, "KEY_PREFIX": "shared"}
+    if PAGE_CACHE["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
+    else {**PAGE_CACHE, "LOCATION": "shared", "OPTIONS": {"MAX_ENTRIES": 10000}}
+)
 CACHES: dict[str, dict[str, object]] = {
     "default": PAGE_CACHE,
+    "shared": SHARED_ROWS_CACHE,
     # Card PDFs (waypost/site/pdf.py): in the shared Redis cache when there is one (a card
     # made by one app server is not made again by the others), else files under
     # VAR_DIR/cache, shared by the worker processes of one machine. A card carries the day

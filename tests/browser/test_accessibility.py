@@ -57,6 +57,8 @@ READER_PAGES: list[tuple[str, PathSpec, int]] = [
     ("comment-form", "/us/ct/norwalk/comment/", 200),
     ("comments", "/us/ct/norwalk/comments/", 200),
     ("report-form", _first_report_form, 200),
+    ("record-relief", "/us/ct/norwalk/record-relief/", 200),
+    ("record-relief-state", "/us/wa/record-relief/", 200),
 ]
 EDITOR_PAGES: list[tuple[str, str, int]] = [
     ("coverage", "/coverage/", 200),

@@ -4,10 +4,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 
 from waypost.comments.models import Comment, Reply, Status
+from waypost.dataversion.services import kept_key, of_page
 from waypost.places.models import Place
 
 
@@ -49,8 +51,22 @@ class CommentList:
     total: int
 
 
+def places_with_comments() -> frozenset[int]:
+    """The places with any approved comment: most guides have none, and then ask nothing."""
+    cache = caches["shared"]
+    key = kept_key("places-with-comments", of_page())
+    found = cache.get(key)
+    if found is None:
+        published = Comment.objects.published().order_by().values_list("place_id", flat=True)
+        found = frozenset(published.distinct())
+        cache.set(key, found)
+    return found
+
+
 def published_for(place: Place, limit: int = ON_GUIDE) -> CommentList:
     """The latest approved comments, oldest first, with how many there are in all."""
+    if place.pk not in places_with_comments():
+        return CommentList([], 0)
     published = Comment.objects.published().filter(place=place)
     latest = list(published.order_by("-created_at", "-id")[:limit])
     latest.reverse()

@@ -17,8 +17,11 @@ are pruned in the same transaction as a new one, so a pair is never seen twice.
 from __future__ import annotations
 
 import contextvars
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from django.db.models import Count, Max, Model, signals
@@ -29,13 +32,49 @@ from waypost.dataversion.models import DataChange
 NOT_READ_BY_PAGES = frozenset({"safeguards", "dataversion"})
 # Rows kept: enough that the count moves on for any transaction committing late.
 KEEP = 100
+CODE_ROOT = Path(__file__).resolve().parent.parent
+CODE_SUFFIXES = (".py", ".html", ".mo", ".css", ".js", ".txt")
 
 _batch_depth: contextvars.ContextVar[int] = contextvars.ContextVar("batch_depth", default=0)
+_page_version: contextvars.ContextVar[str] = contextvars.ContextVar("page_version", default="")
 
 
 def current() -> str:
     found = DataChange.objects.aggregate(last=Max("id"), rows=Count("id"))
     return f"{found['last'] or 0}.{found['rows']}"
+
+
+@contextmanager
+def read_once() -> Iterator[str]:
+    """The version, read once for everything one page reads inside (see `of_page`)."""
+    token = _page_version.set(current())
+    try:
+        yield _page_version.get()
+    finally:
+        _page_version.reset(token)
+
+
+def of_page() -> str:
+    """The version that what a page reads from a cache is kept under: the one read when the
+    page began (the rows it reads after are at least as new), else the current one."""
+    return _page_version.get() or current()
+
+
+def kept_key(kind: str, version: str, part: object = "") -> str:
+    """A cache key for rows read under a data version by this version of the code."""
+    return f"{kind}:{code_version()}:{version}:{part}"
+
+
+@cache
+def code_version() -> str:
+    """A digest of the code, templates and translations: what is kept in a cache shared by
+    app servers was made by one version of them, and a deploy must not read it as its own."""
+    digest = hashlib.sha256()
+    for path in sorted(CODE_ROOT.rglob("*")):
+        if path.suffix in CODE_SUFFIXES and path.is_file():
+            digest.update(str(path.relative_to(CODE_ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def bump() -> None:

@@ -12,12 +12,12 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from waypost.directory.confidential import area_point
 from waypost.evidence.models import Fact
 from waypost.places.models import Place
+from waypost.translations.language import address
 
 
 class Taxonomy(models.Model):
@@ -139,7 +139,7 @@ class Service(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("service", args=[self.hsds_id])
+        return address("service", self.hsds_id)
 
 
 class Location(models.Model):

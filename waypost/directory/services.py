@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,7 +69,7 @@ def terms_of(service_ids: Iterable[int]) -> dict[int, ServiceTerms]:
 def locations_near(lat: float, lng: float, radius_mi: float) -> dict[int, tuple[float, int]]:
     """Service id → (distance, id of its nearest location) for every service within the
     radius. Read as plain values: a city has hundreds of services around it and a page shows
-    a few, whose locations `located` then reads whole."""
+    a few, whose locations it then reads whole (guides/shared.py)."""
     min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_mi)
     # The bounding box uses the (latitude, longitude) index; the circle is cut in Python.
     links = ServiceAtLocation.objects.filter(
@@ -85,13 +85,6 @@ def locations_near(lat: float, lng: float, radius_mi: float) -> dict[int, tuple[
     return best
 
 
-def located(near: dict[int, tuple[float, int]]) -> dict[int, tuple[float, Location]]:
-    """The same services with their locations read whole (address and place)."""
-    ids = {location_id for _, location_id in near.values()}
-    locations = Location.objects.select_related("address", "place").in_bulk(ids)
-    return {sid: (d, locations[location_id]) for sid, (d, location_id) in near.items()}
-
-
 def nearby_from(
     near: dict[int, tuple[float, Location]], services: Iterable[Service]
 ) -> list[NearbyService]:
@@ -104,21 +97,34 @@ def nearby_from(
     return found
 
 
-def hotline_ids(places: list[Place]) -> list[int]:
-    """Services reached by phone only (no location) whose area is one of the places.
-
-    Ordered broadest area first (national before state), then by name.
-    """
-    found = (
+def hotlines_by_area(place_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Services reached by phone only (no location) whose area is one of the places: the
+    ids for each place, by name."""
+    found: dict[int, list[int]] = {pk: [] for pk in place_ids}
+    rows = (
         Service.objects.filter(
-            areas__place__in=places,
+            areas__place_id__in=list(found),
             status="active",
             at_locations__isnull=True,
         )
-        .order_by("areas__place__path", "name")
-        .values_list("id", flat=True)
+        .order_by("name", "id")
+        .values_list("areas__place_id", "id")
     )
-    return list(dict.fromkeys(found))
+    for place_id, service_id in rows:
+        found[place_id].append(service_id)
+    return found
+
+
+def hotline_order(by_area: Iterable[Sequence[int]]) -> list[int]:
+    """Hotlines of several areas, broadest area first (the order given): a service covering
+    two of them is listed with the broader."""
+    return list(dict.fromkeys(i for ids in by_area for i in ids))
+
+
+def hotline_ids(places: list[Place]) -> list[int]:
+    """Hotlines of the places, broadest first (national before state), then by name."""
+    by_area = hotlines_by_area(p.pk for p in places)
+    return hotline_order(by_area[p.pk] for p in places)
 
 
 def hotlines_for(places: list[Place]) -> list[Service]:

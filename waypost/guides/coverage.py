@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext
 
-from waypost.directory.models import Service
+from waypost.directory.models import Location, Service
 from waypost.evidence.models import Citation, Status, fact_status
 from waypost.guides.models import PlaceFact
 from waypost.guides.services import GuideComposer, Item, items_localizer
@@ -174,16 +173,8 @@ class StateComposer(GuideComposer):
         super().__init__(state, on, language)
         self.chain = [state]
 
-    @cached_property
-    def _services(self) -> tuple[list[Any], list[Service]]:
-        from waypost.directory.services import hotline_ids
-
-        ids = hotline_ids(self.chain)
-        by_id = {
-            s.pk: s
-            for s in Service.objects.filter(pk__in=ids).select_related("organization", "fact")
-        }
-        return [], [by_id[i] for i in ids]
+    def _near(self) -> dict[int, tuple[float, Location]]:
+        return {}
 
     def sourced(self, rows: Iterable[Any]) -> list[Item]:
         # As in guides: a fact with no source is never shown.

@@ -6,15 +6,37 @@ selected, so templates never trigger a query.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from django.db.models import Q
-
-from waypost.directory.models import Phone, Schedule, Service
+from waypost.directory.models import Phone, Schedule, Service, ServiceArea
 from waypost.evidence.models import Citation, Source
 from waypost.guides.models import EditorialAnswer, PlaceFact
-from waypost.laws.models import LawChange, LawStatement, Program
+from waypost.laws.models import Law, LawChange, LawStatement, Program
+from waypost.places.models import Place, PlaceKind
+
+
+def places_with_content() -> set[int]:
+    """Every place that has laws, law changes, programs, facts, editorial answers or
+    services covering it as their area."""
+    places = Law.objects.order_by().values_list("jurisdiction_id")
+    others = [
+        LawChange.objects.order_by().values_list("jurisdiction_id"),
+        Program.objects.order_by().values_list("jurisdiction_id"),
+        PlaceFact.objects.order_by().values_list("place_id"),
+        EditorialAnswer.objects.order_by().values_list("place_id"),
+        ServiceArea.objects.filter(place__isnull=False).order_by().values_list("place_id"),
+    ]
+    return {pk for (pk,) in places.union(*others)}
+
+
+# Places whose rows every guide below them shows.
+BROAD = (PlaceKind.COUNTRY, PlaceKind.STATE)
+
+
+def broad_places(place_ids: Iterable[int]) -> list[int]:
+    """The country and the states among the places."""
+    broad = Place.objects.filter(pk__in=list(place_ids), kind__in=BROAD)
+    return list(broad.values_list("pk", flat=True))
 
 
 def law_statements(place_ids: Sequence[int]) -> list[LawStatement]:
@@ -34,11 +56,10 @@ def law_changes(place_ids: Sequence[int]) -> list[LawChange]:
     )
 
 
-def programs_in_force(place_ids: Sequence[int], on: dt.date) -> list[Program]:
-    started = Q(effective_from__isnull=True) | Q(effective_from__lte=on)
-    not_ended = Q(effective_to__isnull=True) | Q(effective_to__gte=on)
+def programs(place_ids: Sequence[int]) -> list[Program]:
+    """Every program of the places, by kind then title, whatever its dates."""
     return list(
-        Program.objects.filter(started, not_ended, jurisdiction_id__in=place_ids)
+        Program.objects.filter(jurisdiction_id__in=place_ids)
         # The relief rule: what the record-relief checker matches answers against.
         .select_related("fact", "relief")
         .order_by("kind", "title")
@@ -51,11 +72,10 @@ def place_facts(place_ids: Sequence[int]) -> list[PlaceFact]:
     )
 
 
-def editorial_answers(place_ids: Sequence[int], languages: Sequence[str]) -> list[EditorialAnswer]:
+def editorial_answers(place_ids: Sequence[int]) -> list[EditorialAnswer]:
+    """The answers written for the places, in every language."""
     return list(
-        EditorialAnswer.objects.filter(place_id__in=place_ids, language__in=languages)
-        .select_related("fact")
-        .order_by("id")
+        EditorialAnswer.objects.filter(place_id__in=place_ids).select_related("fact").order_by("id")
     )
 
 

@@ -1,8 +1,9 @@
 """Compose a city guide: the place's jurisdiction chain, each question's blocks, citations.
 
 The same composition feeds the HTML page and its JSON twin. All data for a page is read
-in a fixed handful of queries up front; blocks then filter in memory, so the cost of a
-guide does not grow with the number of questions.
+up front, most of it kept in the cache for every page that shows it (guides/shared.py);
+blocks then filter in memory, so the cost of a guide does not grow with the number of
+questions.
 """
 
 from __future__ import annotations
@@ -14,20 +15,19 @@ from typing import Any
 
 from django.conf import settings
 
+from waypost.dataversion.services import of_page
 from waypost.directory.models import Location, Phone, Schedule, Service
 from waypost.directory.services import (
     NearbyService,
     ServiceTerms,
-    hotline_ids,
-    located,
+    hotline_order,
     locations_near,
     nearby_from,
     nearest_per_category,
-    terms_of,
 )
 from waypost.directory.taxonomy import category_codes_with_descendants
 from waypost.evidence.models import Fact, Source
-from waypost.guides import editorial, reads
+from waypost.guides import editorial, shared
 from waypost.guides.citations import CitationRegistry, Evidence, evidence_for
 from waypost.guides.models import EditorialAnswer, PlaceFact
 from waypost.guides.topics import TOPICS, BlockSpec, Question, Topic
@@ -157,6 +157,7 @@ class GuideComposer:
         self._evidence: dict[int, Evidence] = {}
         self._service_items: dict[tuple[int, float | None, bool, int | None], Item] = {}
         self._terms: dict[int, ServiceTerms] = {}
+        self._listed: dict[int, shared.ListedService] = {}
 
     def item(self, obj: Any, **extra: Any) -> Item:
         return Item(obj, self.evidence(obj.fact, contact=isinstance(obj, Service | Phone)), **extra)
@@ -174,35 +175,34 @@ class GuideComposer:
 
     @cached_property
     def citations(self) -> dict[int, list[Source]]:
-        """Every citation of every fact on the page, read in one query."""
-        facts: list[int] = [
-            *(x.fact_id for x in self.laws),
-            *(x.fact_id for x in self.law_changes),
-            *(x.fact_id for x in self.programs),
-            *(x.fact_id for x in self.place_facts),
-            *(x.fact_id for x in self.answers_written.values()),
-        ]
-        for service in [
-            *(n.service for n in self.nearby),
-            *(n.service for n in self.farther),
-            *self.hotline_services,
-        ]:
-            facts.append(service.fact_id)
-            facts.extend(p.fact_id for p in self.phones.get(service.pk, []))
-        return reads.sources_by_fact(facts)
+        """Every citation of every fact on the page, as read with its rows."""
+        self._services  # noqa: B018 - reading it fills _listed
+        found: dict[int, list[Source]] = {}
+        for level in self.levels:
+            found.update(level.sources)
+        for listed in self._listed.values():
+            found.update(listed.sources)
+        return found
 
     # -- everything a page needs, read once ---------------------------------------------
-    def _in_chain(self, rows: Any) -> list[Any]:
-        """Attach each row's jurisdiction from the chain already in memory (no join)."""
-        out = list(rows)
-        for row in out:
-            row.jurisdiction = self.chain[self.depth[row.jurisdiction_id]]
-        out.sort(key=lambda row: self.depth[row.jurisdiction_id])  # federal first
-        return out
+    @cached_property
+    def data_version(self) -> str:
+        # Read before any row: what is kept under it is never older than it.
+        return of_page()
 
     @cached_property
-    def depth(self) -> dict[int, int]:
-        return {p.pk: i for i, p in enumerate(self.chain)}
+    def levels(self) -> list[shared.Level]:
+        return shared.levels(self.chain, self.data_version)
+
+    def _in_chain(self, per_level: Any) -> list[Any]:
+        """Each level's rows, federal first, each with its jurisdiction from the chain
+        already in memory (no join)."""
+        out = []
+        for place, level in zip(self.chain, self.levels, strict=True):
+            for row in per_level(level):
+                row.jurisdiction = place
+                out.append(row)
+        return out
 
     @cached_property
     def chain_ids(self) -> list[int]:
@@ -211,40 +211,46 @@ class GuideComposer:
     @cached_property
     def laws(self) -> list[LawStatement]:
         """Every statement about every law of the chain, federal first, then by citation."""
-        statements = reads.law_statements(self.chain_ids)
-        for statement in statements:
-            statement.law.jurisdiction = self.chain[self.depth[statement.law.jurisdiction_id]]
-        statements.sort(key=lambda st: self.depth[st.law.jurisdiction_id])
+        statements = [st for level in self.levels for st in level.statements]
+        for place, level in zip(self.chain, self.levels, strict=True):
+            for statement in level.statements:
+                statement.law.jurisdiction = place
         return statements
 
     @cached_property
     def law_changes(self) -> list[LawChange]:
-        return self._in_chain(reads.law_changes(self.chain_ids))
+        return self._in_chain(lambda level: level.changes)
 
     @cached_property
     def programs(self) -> list[Program]:
-        return self._in_chain(reads.programs_in_force(self.chain_ids, self.on))
+        return self._in_chain(lambda level: [p for p in level.programs if p.in_force_on(self.on)])
+
+    def _near(self) -> dict[int, tuple[float, Location]]:
+        """The services around the place worth listing, with their distance and nearest
+        location; with none, the nearest beyond the radius go to `farther_ids`."""
+        lat, lng = self.place.latitude, self.place.longitude
+        if lat is None or lng is None:
+            return {}
+        around = locations_near(lat, lng, settings.NEARBY_RADIUS_MI)
+        # The terms of every service around: they choose what is listed.
+        self._terms = shared.service_terms(around, self.data_version)
+        # Twice what a question lists: room for services a block leaves out (no source).
+        nearest = nearest_per_category(around, 2 * MAX_SERVICES_PER_BLOCK, self._terms)
+        near = shared.located(nearest, self.data_version)
+        if not near:
+            self.farther_ids = self._nearest_beyond_radius()
+        return near
 
     @cached_property
     def _services(self) -> tuple[list[NearbyService], list[Service]]:
-        # Nearby services and hotlines come from one detail query, not one each.
-        near: dict[int, tuple[float, Location]] = {}
-        hotlines = hotline_ids(self.chain)
-        if self.place.latitude is not None and self.place.longitude is not None:
-            around = locations_near(
-                self.place.latitude, self.place.longitude, settings.NEARBY_RADIUS_MI
-            )
-            # The terms of the hotlines and of every service around, in one read: they
-            # choose what is listed, then say what each listed service is.
-            self._terms = terms_of([*around, *hotlines])
-            # Twice what a question lists: room for services a block leaves out (no source).
-            near = located(nearest_per_category(around, 2 * MAX_SERVICES_PER_BLOCK, self._terms))
-            if not near:
-                self.farther_ids = self._nearest_beyond_radius()
-        ids = [*near.keys(), *self.farther_ids.keys(), *hotlines]
-        by_id = {s.pk: s for s in reads.services(ids)}
+        hotlines = hotline_order(level.hotlines for level in self.levels)
+        near = self._near()
+        self._listed = shared.listed_services(
+            [*near.keys(), *self.farther_ids.keys(), *hotlines], self.data_version
+        )
+        by_id = {pk: listed.service for pk, listed in self._listed.items()}
         self._farther = nearby_from(self.farther_ids, by_id.values())
-        return nearby_from(near, by_id.values()), [by_id[i] for i in hotlines]
+        return nearby_from(near, by_id.values()), [by_id[i] for i in hotlines if i in by_id]
 
     def _nearest_beyond_radius(self) -> dict[int, tuple[float, Location]]:
         """Nothing close: the nearest services known, with their distance, are better than
@@ -257,35 +263,13 @@ class GuideComposer:
             found = locations_near(lat, lng, radius)
             if len(found) >= NEAREST_WHEN_NONE:
                 break
-        return located(dict(sorted(found.items(), key=lambda kv: kv[1][0])[:NEAREST_WHEN_NONE]))
-
-    @cached_property
-    def _service_ids(self) -> list[int]:
-        return [
-            *(n.service.pk for n in self.nearby),
-            *(n.service.pk for n in self.farther),
-            *(s.pk for s in self.hotline_services),
-        ]
-
-    @cached_property
-    def schedules(self) -> dict[int, list[Schedule]]:
-        # Grouped by hand: Django's prefetch machinery cost more than the queries themselves.
-        by_service: dict[int, list[Schedule]] = {}
-        for schedule in reads.schedules(self._service_ids):
-            by_service.setdefault(schedule.service_id, []).append(schedule)
-        return by_service
-
-    @cached_property
-    def phones(self) -> dict[int, list[Phone]]:
-        by_service: dict[int, list[Phone]] = {}
-        for phone in reads.phones(self._service_ids):
-            by_service.setdefault(phone.service_id, []).append(phone)
-        return by_service
+        nearest = dict(sorted(found.items(), key=lambda kv: kv[1][0])[:NEAREST_WHEN_NONE])
+        return shared.located(nearest, self.data_version)
 
     @cached_property
     def terms(self) -> dict[int, ServiceTerms]:
-        missing = [i for i in self._service_ids if i not in self._terms]
-        return {**self._terms, **(terms_of(missing) if missing else {})}
+        self._services  # noqa: B018 - reading it fills _terms and _listed
+        return {**self._terms, **{pk: listed.terms for pk, listed in self._listed.items()}}
 
     @property
     def nearby(self) -> list[NearbyService]:
@@ -303,20 +287,20 @@ class GuideComposer:
 
     @cached_property
     def place_facts(self) -> list[PlaceFact]:
-        return reads.place_facts(self.chain_ids)
+        # In the order they were recorded, whatever their level.
+        return sorted((f for level in self.levels for f in level.place_facts), key=lambda f: f.pk)
 
     @cached_property
     def answers_written(self) -> dict[str, EditorialAnswer]:
         """The editorial answer per question from the most specific level that has one."""
-        depth = {p.pk: i for i, p in enumerate(self.chain)}
         found: dict[str, EditorialAnswer] = {}
         # Deeper levels override broader ones; at one level, the reader's language wins
         # over the English an answer falls back to.
-        languages = list(dict.fromkeys([self.language, settings.LANGUAGE_CODE]))
-        rows = reads.editorial_answers(self.chain_ids, languages)
-        ranked = sorted(rows, key=lambda a: (depth[a.place_id], a.language == self.language))
-        for answer in ranked:
-            found[answer.question] = answer
+        languages = {self.language, settings.LANGUAGE_CODE}
+        for level in self.levels:
+            written = [a for a in level.answers if a.language in languages]
+            for answer in sorted(written, key=lambda a: (a.language == self.language, a.pk)):
+                found[answer.question] = answer
         return found
 
     # -- blocks -------------------------------------------------------------------------
@@ -331,14 +315,15 @@ class GuideComposer:
         key = (service.pk, distance, local, location.pk if location is not None else None)
         found = self._service_items.get(key)
         if found is None:
+            listed = self._listed[service.pk]
             found = self._service_items[key] = self.item(
                 service,
                 distance_mi=distance,
                 local=local,
                 location=location,
-                phones=tuple(self.item(p) for p in self.phones.get(service.pk, [])),
-                attributes=self.terms[service.pk].attributes,
-                schedules=tuple(self.schedules.get(service.pk, [])),
+                phones=tuple(self.item(p) for p in listed.phones),
+                attributes=listed.terms.attributes,
+                schedules=listed.schedules,
             )
         return found
 

@@ -21,6 +21,14 @@ class LawTopic(models.TextChoices):
     RELATED = "related", _("Related law")
 
 
+def in_force(effective_from: dt.date | None, effective_to: dt.date | None, on: dt.date) -> bool:
+    """Whether an effective period contains the date (open ends count as open); the same
+    rule as InForceQuerySet.in_force, for rows already read."""
+    return (effective_from is None or effective_from <= on) and (
+        effective_to is None or effective_to >= on
+    )
+
+
 class InForceQuerySet(models.QuerySet):
     def in_force(self, on: dt.date) -> InForceQuerySet:
         """Rows whose effective period contains the date (open ends count as open)."""
@@ -95,9 +103,7 @@ class Law(models.Model):
         ]
 
     def in_force_on(self, on: dt.date) -> bool:
-        return (self.effective_from is None or self.effective_from <= on) and (
-            self.effective_to is None or self.effective_to >= on
-        )
+        return in_force(self.effective_from, self.effective_to, on)
 
 
 class LawStatement(models.Model):
@@ -180,6 +186,9 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def in_force_on(self, on: dt.date) -> bool:
+        return in_force(self.effective_from, self.effective_to, on)
 
 
 class Remedy(models.TextChoices):

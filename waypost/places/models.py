@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
 
 from waypost.places.text import normalize_name
+from waypost.translations.language import address
 
 
 def page_of(path: str) -> str:
@@ -13,10 +13,10 @@ def page_of(path: str) -> str:
     "us/ct/norwalk" a city's guide, in the active language."""
     parts = path.split("/")
     if len(parts) == 1:
-        return reverse("states")
+        return address("states")
     if len(parts) == 2:
-        return reverse("state", kwargs={"state": parts[1]})
-    return reverse("guide", kwargs={"state": parts[1], "city": parts[2]})
+        return address("state", state=parts[1])
+    return address("guide", state=parts[1], city=parts[2])
 
 
 class PlaceKind(models.TextChoices):

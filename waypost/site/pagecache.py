@@ -13,37 +13,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from functools import cache, wraps
-from pathlib import Path
+from functools import wraps
 from typing import Any
 
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
-from waypost.dataversion.services import current as data_version
+from waypost.dataversion.services import code_version, read_once
 
 View = Callable[..., HttpResponse]
-CODE_ROOT = Path(__file__).resolve().parent.parent
-CODE_SUFFIXES = (".py", ".html", ".mo", ".css", ".js", ".txt")
 
 
-@cache
-def code_version() -> str:
-    """A digest of the code, templates and translations the pages are made from."""
-    digest = hashlib.sha256()
-    for path in sorted(CODE_ROOT.rglob("*")):
-        if path.suffix in CODE_SUFFIXES and path.is_file():
-            digest.update(str(path.relative_to(CODE_ROOT)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def page_key(request: HttpRequest) -> str:
+def page_key(request: HttpRequest, version: str) -> str:
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     parts = [
         code_version(),
-        data_version(),
+        version,
         dt.date.today().isoformat(),
         get_language() or "",
         hashlib.sha256(address.encode()).hexdigest(),
@@ -60,12 +46,13 @@ def cached_page(*params: str) -> Callable[[View], View]:
             if request.method not in ("GET", "HEAD") or not set(request.GET) <= set(params):
                 return view(request, *args, **kwargs)
             pages = caches["default"]
-            key = page_key(request)
-            found = pages.get(key)
-            if found is not None:
-                content, content_type = found
-                return HttpResponse(content, content_type=content_type)
-            response = view(request, *args, **kwargs)
+            with read_once() as version:
+                key = page_key(request, version)
+                found = pages.get(key)
+                if found is not None:
+                    content, content_type = found
+                    return HttpResponse(content, content_type=content_type)
+                response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming and not response.cookies:
                 pages.set(key, (response.content, response["Content-Type"]))
             return response

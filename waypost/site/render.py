@@ -16,13 +16,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Literal
 
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils.dateformat import time_format
 from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.translation import get_language
 
 from waypost.directory.models import Location, Phone, PhoneType, Schedule, Service, Weekday
 from waypost.evidence.models import Fact, Source, Status
@@ -30,7 +31,7 @@ from waypost.guides.citations import CitationRegistry, Evidence, evidence_for
 from waypost.guides.services import Item
 from waypost.places.models import Place
 from waypost.search.services import SearchResult
-from waypost.translations.language import choice_label, short_day
+from waypost.translations.language import address, choice_label, short_day
 from waypost.translations.language import gettext_memo as _
 from waypost.translations.services import Localizer
 
@@ -62,21 +63,36 @@ def join(items: Iterable[SafeString | str], separator: str = "") -> SafeString:
 
 def refs(ev: Evidence) -> SafeString:
     """A fact's numbered sources: [1][4]."""
-    return format_html_join("", '<a href="#source-{}">[{}]</a>', ((n, n) for n in ev.refs))
+    return _numbered_refs(ev.refs)
+
+
+@lru_cache(maxsize=4096)
+def _numbered_refs(numbers: tuple[int, ...]) -> SafeString:
+    # Numbers alone make the markup, and a page repeats the same few runs of them.
+    return format_html_join("", '<a href="#source-{}">[{}]</a>', ((n, n) for n in numbers))
 
 
 def source_item(source: Source, number: int | None = None) -> SafeString:
     """A source in a page's list; numbered where facts cite it as [n]."""
+    return _source_item(source.url, source.title, source.publisher, source.as_of, number)
+
+
+@lru_cache(maxsize=8192)
+def _source_item(
+    url: str, title: str, publisher: str, as_of: str, number: int | None
+) -> SafeString:
+    # Made of these values alone: a guide lists some fifty sources, mostly its state's, in
+    # the same order on many of its cities' guides.
     anchor = format_html(' id="source-{}"', number) if number is not None else EMPTY
-    publisher = format_html(", {}", source.publisher) if source.publisher else EMPTY
-    as_of = format_html(" ({})", source.as_of) if source.as_of else EMPTY
+    shown_publisher = format_html(", {}", publisher) if publisher else EMPTY
+    shown_as_of = format_html(" ({})", as_of) if as_of else EMPTY
     return format_html(
         '<li{}><a href="{}" rel="noreferrer">{}</a>{}{}</li>',
         anchor,
-        source.url,
-        source.title,
-        publisher,
-        as_of,
+        url,
+        title,
+        shown_publisher,
+        shown_as_of,
     )
 
 
@@ -100,21 +116,27 @@ def old_source_said(source: Source) -> str:
 
 def _status_said(ev: Evidence) -> str:
     """Plain text (escaped where it is put in), or the catalogue's own markup."""
-    day = short_day(ev.checked_on) if ev.checked_on else ""
     if ev.old_source is not None and ev.status != Status.DISPUTED:
         return old_source_said(ev.old_source)
-    if ev.status == Status.CHECKED:
+    return _said(get_language(), ev.status, ev.checked_on, ev.reported)
+
+
+@lru_cache(maxsize=4096)
+def _said(language: str | None, status: Status, checked_on: dt.date | None, reported: bool) -> str:
+    # `language`, the active one, keys what is remembered: the words are gettext's.
+    day = short_day(checked_on) if checked_on else ""
+    if status == Status.CHECKED:
         return _("checked on %(day)s") % {"day": day}
-    if ev.status == Status.DUE:
+    if status == Status.DUE:
         return _("last checked %(day)s, due for a re-check") % {"day": day}
     # These messages hold their own <strong>: the catalogue's text is trusted markup.
-    if ev.reported:
+    if reported:
         return mark_safe(
             _(
                 "<strong>Disputed:</strong> a reader reported this may be out of date; we are checking"  # noqa: E501
             )
         )
-    if ev.status == Status.DISPUTED:
+    if status == Status.DISPUTED:
         return mark_safe(
             _("<strong>Disputed:</strong> a check found this may be wrong; we are checking")
         )
@@ -124,7 +146,7 @@ def _status_said(ev: Evidence) -> str:
 def evidence_mark(ev: Evidence, loc: Localizer, *, report: bool = True) -> SafeString:
     """Beside every fact: its sources, whether and when it was checked, a note, and a plain
     link to report a problem (one small link, no form; left out on the report page)."""
-    cited = join([refs(ev), " "]) if ev.refs else EMPTY
+    cited = _cited(ev.refs) if ev.refs else EMPTY
     note = format_html(" · <em>{}</em>", text(loc, ev.caveat)) if ev.caveat else EMPTY
     if report and ev.fact_id:
         return format_html(
@@ -133,12 +155,17 @@ def evidence_mark(ev: Evidence, loc: Localizer, *, report: bool = True) -> SafeS
             cited,
             _status_said(ev),
             note,
-            reverse("report", args=[ev.fact_id]),
+            address("report", ev.fact_id),
             _("Report a problem"),
         )
     return format_html(
         '<span class="ev ev-{}">{}{}{}</span>', ev.status, cited, _status_said(ev), note
     )
+
+
+@lru_cache(maxsize=4096)
+def _cited(numbers: tuple[int, ...]) -> SafeString:
+    return format_html("{} ", _numbered_refs(numbers))
 
 
 def card_mark(ev: Evidence) -> SafeString:
@@ -310,7 +337,7 @@ def service_entry(entry: ServiceEntry, loc: Localizer, style: Style = "listing")
     service = entry.service
     if style == "card":
         return _card_entry(entry, loc)
-    parts = [service_link(service, loc)]
+    parts: list[SafeString | str] = [service_link(service, loc)]
     if style != "compact" and service.organization.name != service.name:
         parts.append(format_html(' <span class="org">({})</span>', service.organization.name))
     if entry.distance:
@@ -338,14 +365,14 @@ def service_entry(entry: ServiceEntry, loc: Localizer, style: Style = "listing")
             hours,
             format_html("<br>{}", phones) if entry.phones else "",
         )
-    parts.append(format_html("{}", shown_where))
+    parts.append(shown_where)
     if style == "compact":
         if service.hours_description:
             parts.append(format_html(" · {}", text(loc, service.hours_description)))
     else:
         if service.description:
             parts.append(format_html("<br>{}", text(loc, service.description)))
-        parts.append(format_html("{}{}", shown_tags, hours))
+        parts += [shown_tags, hours]
         if entry.schedules:
             settled = entry.evidence is None or entry.evidence.settled
             label = _("Hours:") if settled else _("Hours (not confirmed):")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Choices
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 
@@ -36,6 +37,9 @@ _MEMO_LIMIT = 20_000
 _gettext_memo: dict[tuple[str, str], str] = {}
 _day_memo: dict[tuple[str, dt.date], str] = {}
 _label_memo: dict[tuple[str, type[Choices], Any], str] = {}
+# Addresses are more varied (a report link per fact, a page per service): a larger limit.
+_URL_MEMO_LIMIT = 100_000
+_url_memo: dict[tuple[Any, ...], str] = {}
 
 
 def gettext_memo(message: str) -> str:
@@ -71,4 +75,24 @@ def choice_label(choices: type[Choices], value: Any) -> str:
             found = str(value)
         if len(_label_memo) < _MEMO_LIMIT:
             _label_memo[key] = found
+    return found
+
+
+def address(viewname: str, *args: Any, **kwargs: Any) -> str:
+    """reverse(), in the active language, remembered: a guide names a hundred addresses (a
+    report link beside each fact, its services' pages), most of them on every guide of its
+    state, and resolving each anew was a large part of a page's time."""
+    key = (
+        get_language(),
+        get_script_prefix(),
+        get_urlconf() or settings.ROOT_URLCONF,
+        viewname,
+        args,
+        tuple(sorted(kwargs.items())),
+    )
+    found = _url_memo.get(key)
+    if found is None:
+        found = reverse(viewname, args=args or None, kwargs=kwargs or None)
+        if len(_url_memo) < _URL_MEMO_LIMIT:
+            _url_memo[key] = found
     return found

@@ -99,6 +99,9 @@ def localizer_for(
 ) -> Localizer:
     """One query for the translations of everything the records show. A page that shows
     records without their law or fact (the search) passes `shown_with=False`."""
+    if language == settings.LANGUAGE_CODE:
+        # English pages show the data as written: nothing to gather.
+        return Localizer(language)
     texts: list[str] = list(extra)
     for obj in objects:
         texts.extend(texts_of(obj, shown_with=shown_with))

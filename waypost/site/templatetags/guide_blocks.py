@@ -14,7 +14,6 @@ from typing import Any
 
 from django import template
 from django.conf import settings
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
@@ -24,8 +23,8 @@ from waypost.laws.models import Law, LawStatement
 from waypost.places.models import Place
 from waypost.site.render import EMPTY, evidence_mark, interpolate, join, text
 from waypost.site.templatetags.evidence import page_fragments, page_loc, service_html
+from waypost.translations.language import address, short_day
 from waypost.translations.language import gettext_memo as _
-from waypost.translations.language import short_day
 from waypost.translations.services import ENGLISH, Localizer
 
 register = template.Library()
@@ -233,7 +232,7 @@ def _search_link(block: Block, place: Place) -> SafeString:
     words = _("Search the directory for more services like these near %(place)s") % {
         "place": place.name
     }
-    href = f"{reverse('search')}?{urlencode(params)}"
+    href = f"{address('search')}?{urlencode(params)}"
     return format_html('<p class="more"><a href="{}">{}</a></p>', href, words)
 
 
@@ -243,7 +242,7 @@ RELIEF_QUESTION = "record-clearing"
 
 def _relief_link(place: Place) -> SafeString:
     _country, state, city = place.path.split("/")
-    href = reverse("relief-city", args=[state, city])
+    href = address("relief-city", state, city)
     words = _("Can your record be cleared? Answer five questions, privately, to see what may fit.")
     return format_html('<p class="more tool"><a href="{}">{}</a></p>', href, words)
 
