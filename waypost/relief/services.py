@@ -31,14 +31,9 @@ from waypost.translations.services import Localizer
 YES, NO, UNSURE = "yes", "no", "unsure"
 # A record that is none of the kinds relief laws name: only a general law can clear it.
 OTHER_RECORD = "other"
+# The kinds a relief law names (one label each, in laws.models), and the reader's "other".
 RECORD_CHOICES = [
-    (ReliefRecord.SELLING.value, gettext_lazy("Selling or offering sex (prostitution)")),
-    (ReliefRecord.BUYING.value, gettext_lazy("Buying sex")),
-    (ReliefRecord.LOITERING.value, gettext_lazy("Loitering for prostitution")),
-    (
-        ReliefRecord.TRAFFICKING_RELATED.value,
-        gettext_lazy("Other offences that came out of being trafficked"),
-    ),
+    *((value, label) for value, label in ReliefRecord.choices if value != ReliefRecord.ANY),
     (OTHER_RECORD, gettext_lazy("Another offence")),
 ]
 # Each answer on how long ago names the years it covers: (at least, at most; None = open).

@@ -22,6 +22,7 @@ from waypost.guides.coverage import state_by_code, states
 from waypost.places.services import city_at
 from waypost.relief.forms import ReliefForm
 from waypost.relief.services import check_record
+from waypost.safeguards.decorators import body_larger_than
 from waypost.site.pagecache import cached_page
 
 # Five short answers fit in a few hundred bytes; a body far larger is no honest answer.
@@ -69,12 +70,8 @@ def record_relief(request: HttpRequest, state: str, city: str | None = None) -> 
 
 def _posted(request: HttpRequest) -> tuple[QueryDict, str]:
     """The posted answers, or nothing and the reason they were refused."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = MAX_BODY_BYTES + 1
     too_big = _("The form sent was too large. Please answer the questions again.")
-    if length > MAX_BODY_BYTES:
+    if body_larger_than(request, MAX_BODY_BYTES):
         return QueryDict(), too_big
     try:
         return request.POST, ""

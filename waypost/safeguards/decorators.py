@@ -13,14 +13,18 @@ from waypost.safeguards.views import too_large
 MAX_FORM_BYTES = 32 * 1024
 
 
+def body_larger_than(request: HttpRequest, limit: int) -> bool:
+    """Whether the request says its body is over `limit` bytes (an unreadable length is)."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > limit
+    except ValueError:
+        return True
+
+
 def limit_body(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = MAX_FORM_BYTES + 1
-        if length > MAX_FORM_BYTES:
+        if body_larger_than(request, MAX_FORM_BYTES):
             return too_large(request)
         return view(request, *args, **kwargs)
 
