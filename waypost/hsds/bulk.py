@@ -171,6 +171,17 @@ class Loader:
         self.writer = writer
         self.raw: sqlite3.Connection = connection.connection
         self.reader: Reader | None = None
+        self._table_writers: dict[str, Callable[[str], None]] = {
+            t.ORGANIZATION.name: self._write_organization,
+            t.SERVICE.name: self._write_service,
+            t.LOCATION.name: self._write_location,
+            t.ADDRESS.name: self._write_address,
+            t.SERVICE_AT_LOCATION.name: self._write_service_at_location,
+            t.PHONE.name: self._write_phone,
+            t.SCHEDULE.name: self._write_schedule,
+            t.LANGUAGE.name: self._write_language,
+            t.ATTRIBUTE.name: self._write_attribute,
+        }
 
     def read_ahead(self, files: list[tuple[t.Table, Path]]) -> None:
         """Read and convert these files (those `takes`) in a second process, in this order,
@@ -196,7 +207,7 @@ class Loader:
         plan = PLANS[table.name]
         try:
             self._stage(plan, file, advance)
-            getattr(self, f"_write_{table.name}")(file.name)
+            self._table_writers[table.name](file.name)
         finally:
             self.raw.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
             self.raw.execute(f"DROP TABLE IF EXISTS temp.{SUSPECTS}_rows")

@@ -317,7 +317,3 @@ def _number(raw: Any, *, integer: bool) -> float | int:
             raise BadValue(f"{raw!r} must not be negative")
         return int(value)
     return value
-
-
-def iso_time(value: dt.time) -> str:
-    return value.strftime("%H:%M:%S")

@@ -120,6 +120,19 @@ class Writer:
         if bulk and connection.vendor == "sqlite":
             self.fresh = {m._meta.db_table for m in FILLED if not m._default_manager.exists()}
         self.set_aside = indexes.set_aside(self.fresh)
+        # Tables the writer writes itself; taxonomies and terms go to `TermMap` as read.
+        self._table_writers: dict[str, Callable[[list[Row]], None]] = {
+            t.ORGANIZATION.name: self._write_organization,
+            t.SERVICE.name: self._write_service,
+            t.LOCATION.name: self._write_location,
+            t.ADDRESS.name: self._write_address,
+            t.SERVICE_AT_LOCATION.name: self._write_service_at_location,
+            t.PHONE.name: self._write_phone,
+            t.SCHEDULE.name: self._write_schedule,
+            t.LANGUAGE.name: self._write_language,
+            t.ATTRIBUTE.name: self._write_attribute,
+            t.SERVICE_AREA.name: self._write_service_area,
+        }
 
     def is_fresh(self, model: type[models.Model]) -> bool:
         return model._meta.db_table in self.fresh
@@ -164,7 +177,7 @@ class Writer:
             if rows:
                 self.buffers[table.name] = {}
                 self._check_repeats(table, rows)
-                getattr(self, f"_write_{table.name}")(rows)
+                self._table_writers[table.name](rows)
 
     def finish(self) -> None:
         self.flush()

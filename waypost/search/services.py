@@ -23,7 +23,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlencode
 
 from django.db import connection
@@ -39,7 +39,6 @@ from waypost.directory.models import (
     Schedule,
     Service,
     ServiceLanguage,
-    TaxonomyTerm,
 )
 from waypost.directory.taxonomy import ATTRIBUTE_TAXONOMY
 from waypost.places.geo import EARTH_RADIUS_MI, bounding_box
@@ -185,6 +184,21 @@ class Origin:
     place: Place | None = None
 
 
+class Term(NamedTuple):
+    """A category or attribute as a result lists it."""
+
+    code: str
+    name: str
+
+
+class Hours(NamedTuple):
+    """One weekly opening of a result, at its location or at all of the service's."""
+
+    weekday: int
+    opens_at: dt.time
+    closes_at: dt.time
+
+
 @dataclass(frozen=True)
 class SearchResult:
     service: Service  # with its organization loaded
@@ -193,10 +207,10 @@ class SearchResult:
     distance_mi: float | None
     # What a listing shows, read for the whole page at once (the service's own related
     # managers would query again).
-    categories: tuple[TaxonomyTerm, ...] = ()
-    attributes: tuple[TaxonomyTerm, ...] = ()
+    categories: tuple[Term, ...] = ()
+    attributes: tuple[Term, ...] = ()
     languages: tuple[str, ...] = ()
-    schedules: tuple[Schedule, ...] = ()  # those that apply at `location`
+    schedules: tuple[Hours, ...] = ()  # those that apply at `location`
     phones: tuple[Phone, ...] = ()
 
 
@@ -706,11 +720,14 @@ LOCATION_SHOWN = (
 ADDRESS_SHOWN = tuple(f.name for f in Address._meta.concrete_fields if f.name != "hsds_id")
 # A service's own fields, and of its organisation only the name.
 SERVICE_SHOWN = tuple(f.name for f in Service._meta.concrete_fields)
-TERM_SHOWN = ("code", "name", "taxonomy_id", "parent_id")
+# What a place's name is written from (`Place.display_name`).
+PLACE_SHOWN = ("kind", "name", "state_code")
 
 
 def _load(rows: list[tuple[int, int | None, float | None, int]]) -> list[SearchResult]:
-    """The page's services and locations with what a listing shows, a query for each kind."""
+    """The page's services and locations with what a listing shows, a query for each kind.
+    Terms and hours are read as plain values: a page holds a hundred or more of them, and
+    model instances of each cost more than the rows' reading."""
     if not rows:
         return []
     ids = [r[0] for r in rows]
@@ -722,30 +739,28 @@ def _load(rows: list[tuple[int, int | None, float | None, int]]) -> list[SearchR
         .select_related("organization")
         .only(*SERVICE_SHOWN, "organization__name")
     }
-    terms: dict[tuple[str, int], list[TaxonomyTerm]] = {}
+    terms: dict[tuple[str, int], list[Term]] = {}
     for kind, through in (("c", Service.categories.through), ("a", Service.attributes.through)):
-        links = (
-            through.objects.filter(service_id__in=ids)
-            .select_related("taxonomyterm")
-            .only("service_id", *(f"taxonomyterm__{f}" for f in TERM_SHOWN))
+        links = through.objects.filter(service_id__in=ids).values_list(
+            "service_id", "taxonomyterm__code", "taxonomyterm__name"
         )
-        for link in links:
-            terms.setdefault((kind, link.service_id), []).append(link.taxonomyterm)
+        for service_id, code, name in links:
+            terms.setdefault((kind, service_id), []).append(Term(code, name))
     languages: dict[int, list[str]] = {}
     spoken = ServiceLanguage.objects.filter(service_id__in=ids).order_by("code")
     for service_id, code in spoken.values_list("service_id", "code"):
         languages.setdefault(service_id, []).append(code)
-    schedules: dict[int, list[Schedule]] = {}
+    schedules: dict[int, list[tuple[int | None, Hours]]] = {}
     by_day = Schedule.objects.filter(service_id__in=ids).order_by("weekday", "opens_at", "id")
-    for found_schedule in by_day.only(*SCHEDULE_SHOWN):
-        schedules.setdefault(found_schedule.service_id, []).append(found_schedule)
+    for service_id, location_id, *opening in by_day.values_list(*SCHEDULE_SHOWN):
+        schedules.setdefault(service_id, []).append((location_id, Hours(*opening)))
     phones: dict[int, list[Phone]] = {}
     numbers = Phone.objects.filter(service_id__in=ids).order_by("id").only(*PHONE_SHOWN)
     for found_phone in numbers:
         phones.setdefault(found_phone.service_id, []).append(found_phone)
     locations = _locations([r[1] for r in rows if r[1] is not None])
 
-    def by_name(found: list[TaxonomyTerm]) -> tuple[TaxonomyTerm, ...]:
+    def by_name(found: list[Term]) -> tuple[Term, ...]:
         return tuple(sorted(found, key=lambda t: t.name))
 
     results = []
@@ -760,9 +775,9 @@ def _load(rows: list[tuple[int, int | None, float | None, int]]) -> list[SearchR
                 attributes=by_name(terms.get(("a", sid), [])),
                 languages=tuple(languages.get(sid, [])),
                 schedules=tuple(
-                    sc
-                    for sc in schedules.get(sid, [])
-                    if location is None or sc.location_id in (None, location.pk)
+                    opening
+                    for at, opening in schedules.get(sid, [])
+                    if location is None or at in (None, location.pk)
                 ),
                 phones=tuple(phones.get(sid, [])),
             )
@@ -777,6 +792,10 @@ def _locations(ids: list[int]) -> dict[int, Location]:
     locations = (
         Location.objects.filter(pk__in=ids)
         .select_related("address", "place")
-        .only(*LOCATION_SHOWN, *(f"address__{f}" for f in ADDRESS_SHOWN), "place")
+        .only(
+            *LOCATION_SHOWN,
+            *(f"address__{f}" for f in ADDRESS_SHOWN),
+            *(f"place__{f}" for f in PLACE_SHOWN),
+        )
     )
     return {location.pk: location for location in locations}
