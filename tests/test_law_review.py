@@ -67,15 +67,29 @@ def test_marks_unconfirmed_claims_and_official_penalties_are_counted(tmp_path: P
                         "status": "unconfirmed",
                         "note": "The code page was not reachable.",
                     },
+                    {
+                        # Its official source backs another part: the penalty stays unread.
+                        "topic": "buying",
+                        "citation": "§ 4",
+                        "classification": "misdemeanor",
+                        "sources": ["code"],
+                        "review": "added",
+                        "status": "unconfirmed",
+                    },
                 ],
             }
         )
     )
     review = review_file(path)
-    assert (review.count("held"), review.count("corrected"), review.count("added")) == (1, 1, 1)
-    assert (review.penalty_facts, review.penalty_facts_official) == (2, 1)
+    assert (review.count("held"), review.count("corrected"), review.count("added")) == (1, 1, 2)
+    facts = (
+        review.penalty_facts,
+        review.penalty_facts_official,
+        review.penalty_facts_official_confirmed,
+    )
+    assert facts == (3, 2, 1)
     text = report_markdown([review])
-    assert "| Testland | 2026-12-05 | 3 | 1 | 1 | 1 | 0 | 1 | 2 | 50% | 1 of 2 |" in text
+    assert "| Testland | 2026-12-05 | 4 | 1 | 1 | 2 | 0 | 2 | 3 | 67% | 33% | 1 of 2 |" in text
     assert "The code page was not reachable." in text
 
 

@@ -37,6 +37,9 @@ class StateReview:
     claims: list[Claim] = field(default_factory=list)
     penalty_facts: int = 0
     penalty_facts_official: int = 0
+    # Of those, the ones not left unconfirmed: an official source on a record can back
+    # another part of it (an age rule, a section number) while its penalty stays unread.
+    penalty_facts_official_confirmed: int = 0
     sources: int = 0
     official_sources: int = 0
 
@@ -103,6 +106,8 @@ def review_file(path: Path) -> StateReview:
                 review.penalty_facts += 1
                 if official & set(record.get("sources") or []):
                     review.penalty_facts_official += 1
+                    if record.get("status") != "unconfirmed":
+                        review.penalty_facts_official_confirmed += 1
     return review
 
 
@@ -129,11 +134,13 @@ def report_markdown(reviews: Iterable[StateReview]) -> str:
         "*added*: new at the check; *not reviewed*: no review mark yet. *Unconfirmed* claims",
         "load as unchecked and are shown to readers as such. A penalty fact is a selling,",
         "buying or promoting record with a class, jail or fine; *official* means at least one",
-        "of its sources is published by the lawmaker, a court or an agency.",
+        "of its sources is published by the lawmaker, a court or an agency; *official and",
+        "confirmed*: of those, the ones not left unconfirmed (an official source may back",
+        "another part of a record, such as its age rule, while the penalty itself is unread).",
         "",
         "| Jurisdiction | Checked on | Claims | Held | Corrected | Added | Not reviewed "
-        "| Unconfirmed | Penalty facts | Official | Official sources |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| Unconfirmed | Penalty facts | Official | Official and confirmed | Official sources |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     totals = StateReview("", "Total", "")
     for r in reviews:
@@ -142,11 +149,13 @@ def report_markdown(reviews: Iterable[StateReview]) -> str:
             f"| {r.count('corrected')} | {r.count('added')} | {r.not_reviewed} "
             f"| {len(r.unconfirmed)} | {r.penalty_facts} "
             f"| {_percent(r.penalty_facts_official, r.penalty_facts)} "
+            f"| {_percent(r.penalty_facts_official_confirmed, r.penalty_facts)} "
             f"| {r.official_sources} of {r.sources} |"
         )
         totals.claims += r.claims
         totals.penalty_facts += r.penalty_facts
         totals.penalty_facts_official += r.penalty_facts_official
+        totals.penalty_facts_official_confirmed += r.penalty_facts_official_confirmed
         totals.sources += r.sources
         totals.official_sources += r.official_sources
     t = totals
@@ -154,6 +163,7 @@ def report_markdown(reviews: Iterable[StateReview]) -> str:
         f"| **Total** | | {len(t.claims)} | {t.count('held')} | {t.count('corrected')} "
         f"| {t.count('added')} | {t.not_reviewed} | {len(t.unconfirmed)} | {t.penalty_facts} "
         f"| {_percent(t.penalty_facts_official, t.penalty_facts)} "
+        f"| {_percent(t.penalty_facts_official_confirmed, t.penalty_facts)} "
         f"| {t.official_sources} of {t.sources} |"
     )
     lines += ["", "## Left unconfirmed, and why", ""]
