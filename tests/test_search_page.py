@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests.htmltree import parse
 from tests.searchdata import add_service, north_of
+from waypost.directory.models import Address, Phone, Service
+from waypost.evidence.models import Fact
+from waypost.places.models import Place, PlaceKind
 
 pytestmark = pytest.mark.django_db
 
@@ -177,4 +182,58 @@ def test_a_result_page_costs_the_same_queries_however_many_results(
         )
     many, shown_many = _queries(client, path, {"near": near, "radius": "5"})
     assert (shown_few, shown_many) == (1, 13)
+    assert many == few
+
+
+def _listed_in_full(name: str, miles: float) -> None:
+    """A service with everything a listing shows: terms, languages, hours, an address with
+    its place, a phone, and texts for each translated field."""
+    service = add_service(
+        name,
+        at=[north_of(miles, ORIGIN)],
+        description=f"What {name} does.",
+        categories=["health"],
+        attrs=["free"],
+        langs=["en", "es"],
+        hours=[(1, "09:00", "17:00"), (3, "09:00", "17:00")],
+    )
+    Service.objects.filter(pk=service.pk).update(
+        fees_description="No cost", hours_description="Weekdays"
+    )
+    location = service.at_locations.get().location
+    location.place = Place.objects.filter(kind=PlaceKind.CITY).first()
+    location.save()
+    Address.objects.create(
+        location=location, address_1="1 Main St", city="Pierre", state_province="SD"
+    )
+    Phone.objects.create(
+        service=service,
+        number="605-555-0100",
+        description="Front desk",
+        fact=Fact.objects.create(label=f"{name} phone"),
+    )
+
+
+@pytest.mark.parametrize("path", ["/search/", "/api/search"])
+def test_a_page_of_results_asks_the_same_queries_however_many_it_lists(
+    client: Client, path: str
+) -> None:
+    """Each kind of row a listing shows is read for the whole page at once: a field left
+    unread for one result (a query per result) would make the count grow."""
+    params = {"near": NEAR, "radius": "50", "category": "health", "attr": "free"}
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path, params)
+        assert response.status_code == 200
+        return len(captured), response.content.count(b"Listed in full")
+
+    for n in range(2):
+        _listed_in_full(f"Listed in full {n}", 1 + n)
+    few, shown = queries()
+    assert shown >= 2
+    for n in range(2, 12):
+        _listed_in_full(f"Listed in full {n}", 1 + n)
+    many, shown_now = queries()
+    assert shown_now > shown
     assert many == few

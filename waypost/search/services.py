@@ -718,8 +718,17 @@ LOCATION_SHOWN = (
 )
 # An address is shown whole; only its HSDS id is left unread.
 ADDRESS_SHOWN = tuple(f.name for f in Address._meta.concrete_fields if f.name != "hsds_id")
-# A service's own fields, and of its organisation only the name.
-SERVICE_SHOWN = tuple(f.name for f in Service._meta.concrete_fields)
+# What a listing shows of a service (`render.service_entry`, `serialize.search_result`; the
+# texts are those `TRANSLATED_FIELDS` translates), and of its organisation only the name: its
+# other long texts stay unread.
+SERVICE_SHOWN = (
+    "hsds_id",
+    "organization",
+    "name",
+    "description",
+    "fees_description",
+    "hours_description",
+)
 # What a place's name is written from (`Place.display_name`).
 PLACE_SHOWN = ("kind", "name", "state_code")
 
