@@ -15,7 +15,8 @@ from waypost.guides.citations import Evidence
 from waypost.guides.services import Answer, Guide, Item
 from waypost.laws.models import Law, LawChange, LawStatement, Program
 from waypost.places.models import Place
-from waypost.search.services import SearchPage, SearchResult
+from waypost.search.listing import SearchResult
+from waypost.search.services import SearchPage
 from waypost.translations.language import choice_label
 
 JSON = dict[str, Any]

@@ -23,7 +23,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from django.db import connection
@@ -31,20 +31,12 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from waypost import parsing
-from waypost.directory.confidential import shown_distance
-from waypost.directory.models import (
-    Address,
-    Location,
-    Phone,
-    Schedule,
-    Service,
-    ServiceLanguage,
-)
 from waypost.directory.taxonomy import ATTRIBUTE_TAXONOMY
 from waypost.places.geo import EARTH_RADIUS_MI, bounding_box
 from waypost.places.models import Place, ZipCode
 from waypost.places.services import BadQuery, find_places
-from waypost.search import fulltext, hours, points, tables
+from waypost.search import fulltext, hours, listing, points, tables
+from waypost.search.listing import SearchResult
 from waypost.search.tables import placeholders
 
 DEFAULT_RADIUS_MI = 25.0
@@ -182,36 +174,6 @@ class Origin:
     longitude: float
     label: str
     place: Place | None = None
-
-
-class Term(NamedTuple):
-    """A category or attribute as a result lists it."""
-
-    code: str
-    name: str
-
-
-class Hours(NamedTuple):
-    """One weekly opening of a result, at its location or at all of the service's."""
-
-    weekday: int
-    opens_at: dt.time
-    closes_at: dt.time
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    service: Service  # with its organization loaded
-    # The nearest matching location; None when searching everywhere or for a hotline.
-    location: Location | None
-    distance_mi: float | None
-    # What a listing shows, read for the whole page at once (the service's own related
-    # managers would query again).
-    categories: tuple[Term, ...] = ()
-    attributes: tuple[Term, ...] = ()
-    languages: tuple[str, ...] = ()
-    schedules: tuple[Hours, ...] = ()  # those that apply at `location`
-    phones: tuple[Phone, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -553,7 +515,7 @@ def search(query: SearchQuery, *, now: dt.datetime | None = None) -> SearchPage:
     total = rows[0][3] if rows else 0
     if not rows and query.page > 1:
         raise BadSearch("page", _past_end(query, origin, keywords, now))
-    results = _load(rows)
+    results = listing.load(rows)
     return SearchPage(query, origin, results, total, query.page, query.per_page)
 
 
@@ -701,110 +663,3 @@ def _past_end(
     total = rows[0][3] if rows else 0
     pages = max(1, math.ceil(total / query.per_page))
     return f"There {'is' if pages == 1 else 'are'} only {pages} page{'s' * (pages != 1)}."
-
-
-SCHEDULE_SHOWN = ("service_id", "location_id", "weekday", "opens_at", "closes_at")
-PHONE_SHOWN = ("service_id", "number", "extension", "type", "language", "description")
-LOCATION_SHOWN = (
-    "organization_id",
-    "location_type",
-    "name",
-    "place_id",
-    "latitude",
-    "longitude",
-    "area_only",
-    "area_description",
-    "timezone",
-)
-# An address is shown whole; only its HSDS id is left unread.
-ADDRESS_SHOWN = tuple(f.name for f in Address._meta.concrete_fields if f.name != "hsds_id")
-# What a listing shows of a service (`render.service_entry`, `serialize.search_result`; the
-# texts are those `TRANSLATED_FIELDS` translates), and of its organisation only the name: its
-# other long texts stay unread.
-SERVICE_SHOWN = (
-    "hsds_id",
-    "organization",
-    "name",
-    "description",
-    "fees_description",
-    "hours_description",
-)
-# What a place's name is written from (`Place.display_name`).
-PLACE_SHOWN = ("kind", "name", "state_code")
-
-
-def _load(rows: list[tuple[int, int | None, float | None, int]]) -> list[SearchResult]:
-    """The page's services and locations with what a listing shows, a query for each kind.
-    Terms and hours are read as plain values: a page holds a hundred or more of them, and
-    model instances of each cost more than the rows' reading."""
-    if not rows:
-        return []
-    ids = [r[0] for r in rows]
-    # Only what a listing shows: the HSDS ids of the related records (UUIDs, costly to read)
-    # and their long texts stay unread.
-    services = {
-        s.pk: s
-        for s in Service.objects.filter(pk__in=ids)
-        .select_related("organization")
-        .only(*SERVICE_SHOWN, "organization__name")
-    }
-    terms: dict[tuple[str, int], list[Term]] = {}
-    for kind, through in (("c", Service.categories.through), ("a", Service.attributes.through)):
-        links = through.objects.filter(service_id__in=ids).values_list(
-            "service_id", "taxonomyterm__code", "taxonomyterm__name"
-        )
-        for service_id, code, name in links:
-            terms.setdefault((kind, service_id), []).append(Term(code, name))
-    languages: dict[int, list[str]] = {}
-    spoken = ServiceLanguage.objects.filter(service_id__in=ids).order_by("code")
-    for service_id, code in spoken.values_list("service_id", "code"):
-        languages.setdefault(service_id, []).append(code)
-    schedules: dict[int, list[tuple[int | None, Hours]]] = {}
-    by_day = Schedule.objects.filter(service_id__in=ids).order_by("weekday", "opens_at", "id")
-    for service_id, location_id, *opening in by_day.values_list(*SCHEDULE_SHOWN):
-        schedules.setdefault(service_id, []).append((location_id, Hours(*opening)))
-    phones: dict[int, list[Phone]] = {}
-    numbers = Phone.objects.filter(service_id__in=ids).order_by("id").only(*PHONE_SHOWN)
-    for found_phone in numbers:
-        phones.setdefault(found_phone.service_id, []).append(found_phone)
-    locations = _locations([r[1] for r in rows if r[1] is not None])
-
-    def by_name(found: list[Term]) -> tuple[Term, ...]:
-        return tuple(sorted(found, key=lambda t: t.name))
-
-    results = []
-    for sid, lid, d, _ in rows:
-        location = locations.get(lid) if lid is not None else None
-        results.append(
-            SearchResult(
-                services[sid],
-                location,
-                shown_distance(d, location) if d is not None else None,
-                categories=by_name(terms.get(("c", sid), [])),
-                attributes=by_name(terms.get(("a", sid), [])),
-                languages=tuple(languages.get(sid, [])),
-                schedules=tuple(
-                    opening
-                    for at, opening in schedules.get(sid, [])
-                    if location is None or at in (None, location.pk)
-                ),
-                phones=tuple(phones.get(sid, [])),
-            )
-        )
-    return results
-
-
-def _locations(ids: list[int]) -> dict[int, Location]:
-    """Locations with their address and place, for a page."""
-    if not ids:
-        return {}
-    locations = (
-        Location.objects.filter(pk__in=ids)
-        .select_related("address", "place")
-        .only(
-            *LOCATION_SHOWN,
-            *(f"address__{f}" for f in ADDRESS_SHOWN),
-            *(f"place__{f}" for f in PLACE_SHOWN),
-        )
-    )
-    return {location.pk: location for location in locations}

@@ -13,7 +13,10 @@ from typing import Any
 from django.db.models import Model
 
 from waypost.directory.models import (
+    Address,
     Location,
+    Organization,
+    Phone,
     Schedule,
     Service,
     ServiceAtLocation,
@@ -21,6 +24,7 @@ from waypost.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from waypost.places.models import Place
 from waypost.search.models import SearchPoint
 
 
@@ -29,7 +33,11 @@ def table(model: type[Model]) -> str:
 
 
 SERVICE = table(Service)
+ORGANIZATION = table(Organization)
+ADDRESS = table(Address)
+PLACE = table(Place)
 LOCATION = table(Location)
+PHONE = table(Phone)
 SERVICE_AT_LOCATION = table(ServiceAtLocation)
 SERVICE_CATEGORIES = table(Service.categories.through)
 SERVICE_ATTRIBUTES = table(Service.attributes.through)

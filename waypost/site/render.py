@@ -30,7 +30,7 @@ from waypost.evidence.models import Fact, Source, Status
 from waypost.guides.citations import CitationRegistry, Evidence, evidence_for
 from waypost.guides.services import Item
 from waypost.places.models import Place
-from waypost.search.services import SearchResult
+from waypost.search.listing import SearchResult
 from waypost.translations.language import address, choice_label, short_day
 from waypost.translations.language import gettext_memo as _
 from waypost.translations.services import Localizer

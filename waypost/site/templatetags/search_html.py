@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from waypost.search.forms import Choice
-from waypost.search.services import SearchResult
+from waypost.search.listing import SearchResult
 from waypost.site.render import entry_of_result, join, service_entry, text
 from waypost.site.templatetags.evidence import page_loc
 from waypost.translations.language import gettext_memo as _
