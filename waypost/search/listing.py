@@ -145,7 +145,9 @@ M = TypeVar("M", bound=Model)
 class _Read(Generic[M]):
     """The columns a listing reads of one model (its primary key first), and the instance
     built from them as the ORM would: the fields convert what the database gives (SQLite's
-    text times and 0/1 booleans); the fields not read are deferred."""
+    text times and UUIDs, 0/1 booleans); the fields not read are deferred. `to_python` is
+    the ORM's own reading for text, numbers, booleans, times and UUIDs, all a listing reads;
+    a date and time would also need the database's time zone handling."""
 
     model: type[M]
     alias: str
