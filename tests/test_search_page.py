@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -9,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.htmltree import parse
 from tests.searchdata import add_service, north_of
-from waypost.directory.models import Address, Phone, Service
+from waypost.directory.models import Address, Phone, Service, TaxonomyTerm
+from waypost.directory.taxonomy import ATTRIBUTE_TAXONOMY, CATEGORY_TAXONOMY
 from waypost.evidence.models import Fact
 from waypost.places.models import Place, PlaceKind
 
@@ -239,3 +242,38 @@ def test_a_page_of_results_asks_the_same_queries_however_many_it_lists(
     many, shown_now = queries()
     assert shown_now > shown
     assert many == few
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"near": NEAR, "radius": "50"},
+        {"near": NEAR, "radius": "50", "category": "health"},
+        {"near": NEAR, "radius": "50", "attr": "free", "lang": "es"},
+    ],
+)
+def test_the_search_page_reads_the_taxonomy_once_for_its_form_and_its_filters(
+    client: Client, params: dict[str, str]
+) -> None:
+    _listed_in_full("Listed in full", 1)
+    term_table = TaxonomyTerm._meta.db_table
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/search/", params)
+    assert response.status_code == 200
+    assert b"Listed in full" in response.content
+    # Statements that read the terms themselves (the listing joins them to its services).
+    reads = [q["sql"] for q in captured if re.search(f'FROM "?{term_table}"?', q["sql"])]
+    assert len(reads) == 1, reads
+    # The form still offers every category and attribute, whatever the search filters on.
+    boxes = {
+        (i.attrs["name"], i.attrs["value"])
+        for i in parse(response.content).by_id("main").find_all("input")
+        if i.attrs.get("type") == "checkbox"
+    }
+    offered = {
+        ("attr" if t.taxonomy.name == ATTRIBUTE_TAXONOMY else "category", t.code)
+        for t in TaxonomyTerm.objects.filter(
+            taxonomy__name__in=[CATEGORY_TAXONOMY, ATTRIBUTE_TAXONOMY]
+        ).select_related("taxonomy")
+    }
+    assert offered and offered <= boxes

@@ -23,7 +23,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlencode
 
 from django.db import connection
@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from waypost import parsing
-from waypost.directory.taxonomy import ATTRIBUTE_TAXONOMY
+from waypost.directory.taxonomy import ATTRIBUTE_TAXONOMY, CATEGORY_TAXONOMY
 from waypost.places.geo import EARTH_RADIUS_MI, bounding_box
 from waypost.places.models import Place, ZipCode
 from waypost.places.services import BadQuery, find_places
@@ -314,36 +314,55 @@ def _place_origin(place: Place) -> Origin:
     return Origin(place.latitude, place.longitude, place.display_name, place)
 
 
+class TermRow(NamedTuple):
+    id: int
+    code: str
+    name: str
+    parent_id: int | None
+    taxonomy: str
+
+
 @dataclass(frozen=True)
 class TermIndex:
-    """Every taxonomy term as (id, code, parent id, is an attribute), read in one plain query
-    when a search names categories or attributes."""
+    """Taxonomy terms, by name, read in one plain query: every taxonomy's when a search names
+    categories or attributes (a code may be any taxonomy's, and a term shares its bit with
+    terms of other taxonomies); Waypost's own two when only the search form needs them."""
 
-    rows: list[tuple[int, str, int | None, bool]]
+    rows: list[TermRow]
+    every_taxonomy: bool = True
 
     @classmethod
-    def read(cls) -> TermIndex:
+    def read(cls, *, every_taxonomy: bool = True) -> TermIndex:
+        where = "" if every_taxonomy else "WHERE x.name IN (%s, %s) "
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT t.id, t.code, t.parent_id, x.name FROM {tables.TAXONOMY_TERM} t "
-                f"JOIN {tables.TAXONOMY} x ON x.id = t.taxonomy_id"
+                f"SELECT t.id, t.code, t.name, t.parent_id, x.name FROM {tables.TAXONOMY_TERM} t "
+                f"JOIN {tables.TAXONOMY} x ON x.id = t.taxonomy_id {where}ORDER BY t.name, t.id",
+                [] if every_taxonomy else [CATEGORY_TAXONOMY, ATTRIBUTE_TAXONOMY],
             )
-            return cls([(i, c, p, name == ATTRIBUTE_TAXONOMY) for i, c, p, name in cursor])
+            return cls([TermRow(*row) for row in cursor], every_taxonomy)
+
+    @classmethod
+    def for_search(cls, query: SearchQuery, known: TermIndex | None = None) -> TermIndex:
+        """The terms a search's filters need: none without categories or attributes."""
+        if not (query.categories or query.attrs):
+            return cls([])
+        return known if known is not None and known.every_taxonomy else cls.read()
 
     @property
     def all_ids(self) -> list[int]:
-        return [row[0] for row in self.rows]
+        return [term.id for term in self.rows]
 
     def category_ids(self, codes: Sequence[str]) -> list[int]:
         """Term ids for category codes and everything under them; unknown codes are errors."""
         children: dict[int, list[int]] = {}
         by_code: dict[str, list[int]] = {}
-        for term_id, code, parent_id, is_attribute in self.rows:
-            if is_attribute:
+        for term in self.rows:
+            if term.taxonomy == ATTRIBUTE_TAXONOMY:
                 continue
-            by_code.setdefault(code, []).append(term_id)
-            if parent_id is not None:
-                children.setdefault(parent_id, []).append(term_id)
+            by_code.setdefault(term.code, []).append(term.id)
+            if term.parent_id is not None:
+                children.setdefault(term.parent_id, []).append(term.id)
         wanted: set[int] = set()
         for code in codes:
             if code not in by_code:
@@ -357,7 +376,7 @@ class TermIndex:
         return sorted(wanted)
 
     def attribute_ids(self, codes: Sequence[str]) -> list[int]:
-        found = {code: term_id for term_id, code, _p, is_attribute in self.rows if is_attribute}
+        found = {t.code: t.id for t in self.rows if t.taxonomy == ATTRIBUTE_TAXONOMY}
         for code in codes:
             if code not in found:
                 raise BadSearch("attr", f"There is no attribute {code!r}.")
@@ -380,7 +399,7 @@ def _distance_sql(lat: float, lng: float, alias: str = "l") -> tuple[str, list[A
 
 
 def _point_filters(
-    query: SearchQuery, now: dt.datetime, zones: list[str] | None
+    query: SearchQuery, terms: TermIndex, now: dt.datetime, zones: list[str] | None
 ) -> tuple[list[str], list[Any]]:
     """WHERE conditions on search point `p` (see models.SearchPoint), with their parameters.
 
@@ -390,7 +409,6 @@ def _point_filters(
     """
     where: list[str] = ["p.active"]
     params: list[Any] = []
-    terms = TermIndex.read() if query.categories or query.attrs else TermIndex([])
     all_terms = terms.all_ids
     if query.categories:
         ids = terms.category_ids(query.categories)
@@ -453,6 +471,7 @@ def _open_moment(
 
 def _filters(
     query: SearchQuery,
+    terms: TermIndex,
     location_alias: str | None,
     now: dt.datetime,
     zones: list[str] | None = None,
@@ -461,7 +480,6 @@ def _filters(
     one of `zones`), with their parameters."""
     where: list[str] = ["s.status = 'active'"]
     params: list[Any] = []
-    terms = TermIndex.read() if query.categories or query.attrs else TermIndex([])
     if query.categories:
         ids = terms.category_ids(query.categories)
         marks = ", ".join(["%s"] * len(ids))
@@ -501,26 +519,30 @@ def _filters(
     return where, params
 
 
-def search(query: SearchQuery, *, now: dt.datetime | None = None) -> SearchPage:
+def search(
+    query: SearchQuery, *, now: dt.datetime | None = None, terms: TermIndex | None = None
+) -> SearchPage:
     """Run a search; raises BadSearch for an unknown place, category or attribute, or a page
-    past the last one."""
+    past the last one. `terms`: the taxonomy as the caller has read it already, if it has."""
     now = now or timezone.now()
+    terms = TermIndex.for_search(query, terms)
     origin = resolve_origin(query.near) if query.near else None
     keywords = fulltext.keyword_sql(query.q) if query.q else None
     offset = (query.page - 1) * query.per_page
     if origin is not None:
-        rows = _near_rows(query, origin, keywords, now, offset)
+        rows = _near_rows(query, terms, origin, keywords, now, offset)
     else:
-        rows = _everywhere_rows(query, keywords, now, offset)
+        rows = _everywhere_rows(query, terms, keywords, now, offset)
     total = rows[0][3] if rows else 0
     if not rows and query.page > 1:
-        raise BadSearch("page", _past_end(query, origin, keywords, now))
+        raise BadSearch("page", _past_end(query, terms, origin, keywords, now))
     results = listing.load(rows)
     return SearchPage(query, origin, results, total, query.page, query.per_page)
 
 
 def _near_rows(
     query: SearchQuery,
+    terms: TermIndex,
     origin: Origin,
     keywords: fulltext.KeywordSQL | None,
     now: dt.datetime,
@@ -532,7 +554,7 @@ def _near_rows(
     distance, distance_params = _distance_sql(origin.latitude, origin.longitude, "p")
     box = (min_lat, max_lat, min_lng, max_lng)
     zones = _zones_in(box) if query.open_now or _is_instant(query.open_at) else None
-    where, where_params = _point_filters(query, now, zones)
+    where, where_params = _point_filters(query, terms, now, zones)
     grid = points.cells(box)
     circle = f"""
           p.cell IN ({placeholders(grid)})
@@ -622,11 +644,12 @@ def _zones_in(box: tuple[float, float, float, float]) -> list[str]:
 
 def _everywhere_rows(
     query: SearchQuery,
+    terms: TermIndex,
     keywords: fulltext.KeywordSQL | None,
     now: dt.datetime,
     offset: int,
 ) -> list[tuple[int, int | None, float | None, int]]:
-    where, where_params = _filters(query, None, now)
+    where, where_params = _filters(query, terms, None, now)
     join = keywords.join if keywords else ""
     if keywords and keywords.where:
         where.append(keywords.where)
@@ -650,15 +673,16 @@ def _everywhere_rows(
 
 def _past_end(
     query: SearchQuery,
+    terms: TermIndex,
     origin: Origin | None,
     keywords: fulltext.KeywordSQL | None,
     now: dt.datetime,
 ) -> str:
     first = replace(query, page=1, per_page=1)
     rows = (
-        _near_rows(first, origin, keywords, now, 0)
+        _near_rows(first, terms, origin, keywords, now, 0)
         if origin is not None
-        else _everywhere_rows(first, keywords, now, 0)
+        else _everywhere_rows(first, terms, keywords, now, 0)
     )
     total = rows[0][3] if rows else 0
     pages = max(1, math.ceil(total / query.per_page))

@@ -10,7 +10,13 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from waypost.search.forms import LANGUAGES, filter_choices
-from waypost.search.services import DEFAULT_RADIUS_MI, BadSearch, SearchQuery, search
+from waypost.search.services import (
+    DEFAULT_RADIUS_MI,
+    BadSearch,
+    SearchQuery,
+    TermIndex,
+    search,
+)
 from waypost.translations.services import localizer_for
 
 FIELDS = ("near", "radius", "category", "attr", "lang", "open", "q", "page", "per_page")
@@ -42,7 +48,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "attrs": {a.strip() for v in params.getlist("attr") for a in v.split(",")},
         "langs": {la.strip().lower() for v in params.getlist("lang") for la in v.split(",")},
     }
-    categories, attributes = filter_choices()
+    # One read of the taxonomy for the form and the filters: all of it when the search filters.
+    terms = TermIndex.read(every_taxonomy=bool(values["categories"] or values["attrs"]))
+    categories, attributes = filter_choices(terms)
     context: dict[str, Any] = {
         "values": values,
         "category_choices": categories,
@@ -58,7 +66,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     status = 200
     try:
         query = SearchQuery.from_params(params)
-        result = search(query)
+        result = search(query, terms=terms)
     except BadSearch as exc:
         context["error"] = exc
         status = 400
