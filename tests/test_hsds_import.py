@@ -1018,9 +1018,12 @@ def read_rows(path: Path) -> list[list[str]]:
 def test_an_id_repeated_is_found_when_the_filter_of_ids_overflows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Past its limit of suspects the filter gives up; then every id read is sorted."""
-    from waypost.hsds.writer import IdFilter
+    """Past its limit of suspects the reading process's filter gives up; then every id
+    read is compared."""
+    from waypost.hsds import importer
+    from waypost.hsds.readahead import IdFilter
 
+    monkeypatch.setattr(importer, "SEPARATE_BYTES", 0)
     monkeypatch.setattr(IdFilter, "MAX_SUSPECTS", 0)
     package = package_copy(tmp_path)
     _edit_csv(package, "services.csv", lambda rows: [*rows, rows[1]])

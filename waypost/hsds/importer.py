@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,14 +16,14 @@ from waypost.datasets.errors import DataFileError
 from waypost.directory.services import coarsen_area_only_locations
 from waypost.directory.taxonomy import ensure_taxonomies
 from waypost.hsds import tables as t
-from waypost.hsds.bulk import Loader
 from waypost.hsds.documents import read_json
-from waypost.hsds.tabular import DESCRIPTOR, count_rows, package_files, read_table
-from waypost.hsds.writer import BATCH_SIZE, Writer
+from waypost.hsds.readahead import Reader
+from waypost.hsds.tabular import DESCRIPTOR, count_rows, package_files, read_batches
+from waypost.hsds.writer import BATCH_SIZE, PLANS, Row, Writer
 from waypost.search import fulltext
 
 BULK_BYTES = 4 << 20
-# A bulk import this large reads its files in a second process (see `bulk.Reader`).
+# A package this large is read in a second process (see `readahead.Reader`).
 SEPARATE_BYTES = 16 << 20
 
 
@@ -50,7 +50,7 @@ def import_hsds(
     naming the file, line or JSON pointer, and field; then nothing has been written.
 
     `bulk` (default: for files over BULK_BYTES) indexes keywords and the search table once at
-    the end, and lets the writer fill empty tables the fast way (see `Writer`)."""
+    the end, and builds the other indexes of the tables it finds empty then (see `Writer`)."""
     path = Path(path)
     if not path.exists():
         raise DataFileError(path.name, str(path), None, "does not exist")
@@ -68,7 +68,7 @@ def import_hsds(
     with tqdm(total=sizes, unit="B", unit_scale=True, disable=not show, desc="import") as bar:
         done = 0
 
-        def advance_to(base: int) -> object:
+        def advance_to(base: int) -> Callable[[int], None]:
             def advance(position: int) -> None:
                 nonlocal done
                 if base + position - done > 1 << 20 or position == 0:
@@ -87,32 +87,34 @@ def import_hsds(
             ensure_taxonomies()
             writer = Writer(batch_size, bulk=bulk, size_hint=sizes)
             if tabular:
-                loader = Loader(writer) if bulk and Loader.possible(writer) else None
+                staged = [(table, files[table]) for table in t.TABLES if table in files]
+                staged = [(table, file) for table, file in staged if table.name in PLANS]
+                reader = Reader(staged) if sizes > SEPARATE_BYTES else None
                 try:
-                    if loader is not None and sizes > SEPARATE_BYTES:
-                        loader.read_ahead(
-                            [(table, files[table]) for table in t.TABLES if table in files]
-                        )
                     base = 0
                     for table in t.TABLES:
-                        if table in files:
-                            if loader is not None and loader.takes(table):
-                                loader.load(table, files[table], advance_to(base))  # type: ignore[arg-type]
-                            else:
-                                read_table(table, files[table], writer, advance_to(base))  # type: ignore[arg-type]
-                                writer.flush()
-                            base += files[table].stat().st_size
+                        if table not in files:
+                            continue
+                        file, advance = files[table], advance_to(base)
+                        if table.name not in PLANS:  # taxonomies and their terms
+                            _read_rows(table, file, writer, advance)
+                        elif reader is not None:
+                            read = reader.batches(table.name, advance)
+                            writer.load(table, file, advance, read, lambda: reader.suspects)
+                        else:
+                            writer.load(table, file, advance)
+                        base += file.stat().st_size
                 finally:
-                    if loader is not None:
-                        loader.close()
-                for name, file in skipped:
-                    rows = None if file is None else count_rows(file)
+                    if reader is not None:
+                        reader.close()
+                for name, unread in skipped:
+                    rows = None if unread is None else count_rows(unread)
                     if rows:
                         writer.notes[f"rows of {name} (table not modelled)"] += rows
                     else:
                         writer.notes[f"table {name} (not modelled)"] += 1
             else:
-                read_json(path, writer, advance_to(0))  # type: ignore[arg-type]
+                read_json(path, writer, advance_to(0))
             writer.finish()
             # HSDS knows no confidential locations: a file's point for a location editors
             # keep as an area only is snapped back to the area before anything reads it.
@@ -121,6 +123,17 @@ def import_hsds(
             _refresh_statistics()
         bar.update(sizes - done)
     return ImportResult(writer.counts, writer.notes)
+
+
+def _read_rows(table: t.Table, file: Path, writer: Writer, advance: Callable[[int], None]) -> None:
+    """Hand every row of the file to the writer, one `Row` at a time."""
+    for batch in read_batches(table, file, advance, writer.batch_size):
+        names = list(batch.columns)
+        rows = zip(*batch.columns.values(), strict=True)
+        for line, values in zip(batch.lines, rows, strict=True):
+            writer.add(
+                table, Row(batch.file, f"line {line}", dict(zip(names, values, strict=True)))
+            )
 
 
 @contextmanager

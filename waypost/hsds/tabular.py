@@ -17,7 +17,6 @@ from typing import Any, NoReturn
 from waypost.datasets.errors import DataFileError
 from waypost.hsds import tables as t
 from waypost.hsds.values import BadValue, cell_converter, column_converter
-from waypost.hsds.writer import Row, Writer
 
 DESCRIPTOR = "datapackage.json"
 MAX_DESCRIPTOR_BYTES = 1 << 20
@@ -111,17 +110,6 @@ class Batch:
 
     def __len__(self) -> int:
         return len(self.lines)
-
-
-def read_table(table: t.Table, file: Path, writer: Writer, advance: Callable[[int], None]) -> None:
-    """Hand every row of the file to the writer, one `Row` at a time."""
-    for batch in read_batches(table, file, advance, writer.batch_size):
-        names = list(batch.columns)
-        rows = zip(*batch.columns.values(), strict=True)
-        for line, values in zip(batch.lines, rows, strict=True):
-            writer.add(
-                table, Row(batch.file, f"line {line}", dict(zip(names, values, strict=True)))
-            )
 
 
 def read_batches(

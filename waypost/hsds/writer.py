@@ -1,10 +1,16 @@
-"""Writes HSDS records in batches: upserts by HSDS id, references resolved per batch.
+"""The one way HSDS records reach the directory: staged, checked and written by set statements.
 
-Readers (JSON documents, CSV tables) hand over one `Row` at a time; rows wait in a buffer per
-table and are written together, parents before children, with a handful of statements per
-batch. Memory holds one batch per table whatever the size of the import; ids already written
-by this import are remembered in a temporary table, not in memory. HSDS ids travel as 32
-lowercase hex digits (see `values.HsdsId`) and become UUIDs only for a database that has them.
+Readers hand over rows: a CSV table a batch of columns at a time (`Writer.load`), a JSON
+document one `Row` at a time (`Writer.add`). The rows of each HSDS table wait in a temporary
+table of their own (its stage), on disk, so memory stays flat whatever the size of the
+import. A stage is then checked and written by a few statements over it (`_write_*`), parents
+before children. The statements are the same on SQLite and PostgreSQL, into an empty or a full
+directory: a record already there (by HSDS id) is updated. A refusal names the file, the line
+or JSON pointer and the field; a row Waypost does not keep is counted in the notes.
+
+Each reference (`organization_id` …) is resolved once to the primary key it names, into a
+column of the stage (`Ref`): while the row is staged when the records it names are already
+written (a package's tables come parents first), otherwise just before the stage is written.
 """
 
 from __future__ import annotations
@@ -17,10 +23,10 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
-from django.db import IntegrityError, connection, models
+from django.db import connection, models
 from django.utils import timezone
 
 from waypost.datasets.errors import DataFileError
@@ -30,7 +36,6 @@ from waypost.directory.models import (
     Location,
     Organization,
     Phone,
-    PhoneType,
     Schedule,
     Service,
     ServiceArea,
@@ -40,17 +45,35 @@ from waypost.directory.models import (
 from waypost.evidence.models import Fact
 from waypost.hsds import indexes
 from waypost.hsds import tables as t
+from waypost.hsds.tabular import Batch, read_batches
 from waypost.hsds.terms import TermMap
-from waypost.hsds.values import MEMO_SIZE, HsdsId, not_found, show_id
+from waypost.hsds.values import HsdsId, not_found, show_id
 from waypost.places.models import Place, ZipCode
 
 BATCH_SIZE = 5000
 # HSDS requires only a language's id; Waypost knows a service's languages by code.
 LANGUAGE_WITHOUT_CODE = "languages without code (not modelled)"
-SEEN_TABLE = "hsds_import_seen"
-SUSPECTS_TABLE = "hsds_import_suspects"
-# Rows per IN (...) lookup: within every database's limit on parameters.
-LOOKUP_CHUNK = 900
+TERMS = "hsds_stage_terms"
+SUSPECTS = "hsds_stage_suspects"
+# Stage columns besides the table's: where a document's row was read (a CSV row's place is its
+# line), whether its id may come again (a record a document holds inside others, such as the
+# organization of each of its services), and the language a document gives a phone.
+META = ("_record", "_loose", "_language")
+# What the summary counts, in the order it gives them.
+COUNTED = {
+    t.TAXONOMY.name: "taxonomies",
+    t.TAXONOMY_TERM.name: "taxonomy terms",
+    t.ORGANIZATION.name: "organizations",
+    t.SERVICE.name: "services",
+    t.LOCATION.name: "locations",
+    t.ADDRESS.name: "addresses",
+    t.SERVICE_AT_LOCATION.name: "services at locations",
+    t.PHONE.name: "phones",
+    t.SCHEDULE.name: "schedules",
+    t.LANGUAGE.name: "languages",
+    t.ATTRIBUTE.name: "attributes",
+    t.SERVICE_AREA.name: "service areas",
+}
 
 
 @dataclass
@@ -70,6 +93,31 @@ class Row:
     def id(self) -> HsdsId:
         value: HsdsId = self.values["id"]
         return value
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A stage column holding the primary key (or `value`) of the record a column names."""
+
+    name: str
+    column: str
+    model: type[models.Model]
+    key: str = "hsds_id"
+    value: str = "id"
+
+
+@dataclass(frozen=True)
+class Plan:
+    table: t.Table
+    model: type[models.Model]
+    refs: tuple[Ref, ...] = ()
+    # Columns Python works out from a batch (see `_schedule_days`), with their kinds.
+    extra: tuple[tuple[str, str], ...] = ()
+    more: Callable[[Batch], list[list[Any]]] | None = None
+
+    @property
+    def stage(self) -> str:
+        return f"hsds_stage_{self.table.name}"
 
 
 # The tables an import fills, whose indexes a large import into empty tables builds at the end.
@@ -93,35 +141,26 @@ class Writer:
     def __init__(
         self, batch_size: int = BATCH_SIZE, *, bulk: bool = False, size_hint: int = 0
     ) -> None:
-        """`bulk`: a large import. On SQLite, the tables it finds empty then take plain
-        inserts (nothing there to update or delete), their secondary indexes are built once
-        at the end, and locations are placed by their ZIP codes in one statement at the end.
-        `size_hint`: the bytes to be read, to size the filter of ids read (`IdFilter`)."""
+        """`batch_size`: rows of a document staged together. `bulk`: a large import, for which
+        the secondary indexes of the tables it finds empty are built once at the end (SQLite).
+        `size_hint` (bytes to read) is for the reading process (`readahead.IdFilter`)."""
         self.batch_size = batch_size
-        self.buffers: dict[str, dict[HsdsId, Row]] = {table.name: {} for table in t.TABLES}
+        self.size_hint = size_hint
         self.counts: Counter[str] = Counter()
         self.notes: Counter[str] = Counter()
         self.terms = TermMap(self.notes)
-        self.embedded: set[tuple[str, HsdsId]] = set()
-        self.entities = {table.name: number for number, table in enumerate(t.TABLES)}
-        # Every id this import has read, in reading order, unindexed: appending costs little
-        # whatever the size, and one sort at the end finds an id read twice (see `finish`).
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {SEEN_TABLE}")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {SEEN_TABLE} (n BIGINT NOT NULL, "
-                "entity SMALLINT NOT NULL, hsds_id VARCHAR(32) NOT NULL, "
-                "file VARCHAR(300) NOT NULL, record VARCHAR(300) NOT NULL)"
-            )
-        self.seen = 0
-        self.maybe_seen = IdFilter(size_hint)
-        self.day_ids = _rising_ids()
-        self.fresh: set[str] = set()
-        if bulk and connection.vendor == "sqlite":
-            self.fresh = {m._meta.db_table for m in FILLED if not m._default_manager.exists()}
-        self.set_aside = indexes.set_aside(self.fresh)
-        # Tables the writer writes itself; taxonomies and terms go to `TermMap` as read.
-        self._table_writers: dict[str, Callable[[list[Row]], None]] = {
+        self.read_terms: dict[str, set[HsdsId]] = {
+            t.TAXONOMY.name: set(),
+            t.TAXONOMY_TERM.name: set(),
+        }
+        self.buffers: dict[str, list[Row]] = {}
+        self.staged: dict[str, str] = {}  # table → the file its rows come from
+        self.loose: set[str] = set()
+        self.lines = itertools.count(1)
+        self.empty = {m for m in FILLED if not m._default_manager.exists()}
+        self.written: set[type[models.Model]] = set()
+        self.set_aside = indexes.set_aside(m._meta.db_table for m in self.empty) if bulk else []
+        self._table_writers: dict[str, Callable[[Plan, str], None]] = {
             t.ORGANIZATION.name: self._write_organization,
             t.SERVICE.name: self._write_service,
             t.LOCATION.name: self._write_location,
@@ -134,484 +173,558 @@ class Writer:
             t.SERVICE_AREA.name: self._write_service_area,
         }
 
-    def is_fresh(self, model: type[models.Model]) -> bool:
-        return model._meta.db_table in self.fresh
-
     # Reading side -------------------------------------------------------------------------
 
     def add(self, table: t.Table, row: Row) -> None:
+        """One record of a document (or of a taxonomy table, which `TermMap` keeps)."""
         if table is t.TAXONOMY:
             self.terms.taxonomy(row, strict=row.strict)
-            self.counts["taxonomies"] += self._first_time(table, [row])
-            return
-        if table is t.TAXONOMY_TERM:
+        elif table is t.TAXONOMY_TERM:
             self.terms.term(row, strict=row.strict)
-            self.counts["taxonomy terms"] += self._first_time(table, [row])
+        else:
+            buffer = self.buffers.setdefault(table.name, [])
+            buffer.append(row)
+            if len(buffer) >= self.batch_size:
+                self._stage_rows(table)
             return
-        buffer = self.buffers[table.name]
-        earlier = buffer.get(row.id)
-        if earlier is not None and row.strict and earlier.strict:
-            raise row.error(
-                "id", f"duplicate id {show_id(row.id)} (also at {earlier.file} {earlier.record})"
-            )
-        buffer[row.id] = row
-        if len(buffer) >= self.batch_size:
-            self.flush()
+        self.read_terms[table.name].add(row.id)
 
-    def _first_time(self, table: t.Table, rows: list[Row]) -> int:
-        """How many of the rows this import has not counted yet. A record a document holds
-        inside others comes once for each (the one organization of a hundred services):
-        those ids are remembered, one per distinct record; any other id comes once."""
-        new = 0
-        for row in rows:
-            if row.strict:
-                new += (table.name, row.id) not in self.embedded
-            elif (table.name, row.id) not in self.embedded:
-                self.embedded.add((table.name, row.id))
-                new += 1
-        return new
-
-    def flush(self) -> None:
-        for table in t.TABLES:
-            rows = list(self.buffers[table.name].values())
-            if rows:
-                self.buffers[table.name] = {}
-                self._check_repeats(table, rows)
-                self._table_writers[table.name](rows)
+    def load(
+        self,
+        table: t.Table,
+        file: Path,
+        advance: Callable[[int], None],
+        read: Iterable[tuple[tuple[str, ...], list[list[Any]]]] | None = None,
+        suspects: Callable[[], list[tuple[str]] | None] | None = None,
+    ) -> None:
+        """Stage and write one CSV table, whose parents are written. `read`: its batches as
+        another process read them (`readahead.Reader`), with the ids that may have come
+        twice (`suspects`); by default the file is read here."""
+        plan = PLANS[table.name]
+        if read is None:
+            read = staged_values(plan, read_batches(table, file, advance, self.batch_size))
+        self._stage(plan, file.name, read, inline=True)
+        self._write(plan, suspects() if suspects is not None else None)
 
     def finish(self) -> None:
-        self.flush()
+        """Write what documents gave, then what waits for the whole import."""
+        for table in t.TABLES:
+            if table.name in self.buffers:
+                self._stage_rows(table)
+        for table in t.TABLES:
+            if table.name in self.staged:
+                self._write(PLANS[table.name], None)
         self.terms.finish()
-        self._refuse_repeats()
-        if self.is_fresh(Location):
-            _place_all_locations()
         indexes.restore(self.set_aside)
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {SEEN_TABLE}")
+        for name, read in self.read_terms.items():
+            self.counts[COUNTED[name]] += len(read)
+        order = list(COUNTED.values())
+        self.counts = Counter(dict(sorted(self.counts.items(), key=lambda c: order.index(c[0]))))
 
-    def _check_repeats(self, table: t.Table, rows: list[Row]) -> None:
-        """Note the ids of a batch (a batch holds each id once: `add` saw to that)."""
-        entity = self.entities[table.name]
-        first = self.seen
-        params = [
-            (first + n, entity, row.values["id"], row.file[:300], row.record[:300])
-            for n, row in enumerate((r for r in rows if r.strict), start=1)
-        ]
-        self.seen += len(params)
-        self.maybe_seen.add(entity, [p[2] for p in params])
-        if params:
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"INSERT INTO {SEEN_TABLE} (n, entity, hsds_id, file, record) "
-                    "VALUES (%s, %s, %s, %s, %s)",
-                    params,
+    # Staging ------------------------------------------------------------------------------
+
+    def _stage_rows(self, table: t.Table) -> None:
+        rows = self.buffers.pop(table.name, [])
+        if not rows:
+            return
+        present = set().union(*(r.values for r in rows))
+        columns = {
+            c.name: [r.values.get(c.name) for r in rows] for c in table.columns if c.name in present
+        }
+        columns["_record"] = [r.record for r in rows]
+        if not all(r.strict for r in rows):
+            columns["_loose"] = [None if r.strict else 1 for r in rows]
+            self.loose.add(table.name)
+        if any(r.extra.get("language") for r in rows):
+            columns["_language"] = [r.extra.get("language") for r in rows]
+        batch = Batch(rows[0].file, [next(self.lines) for _ in rows], columns)
+        plan = PLANS[table.name]
+        self._stage(plan, rows[0].file, staged_values(plan, [batch]), inline=False)
+
+    def _stage(
+        self,
+        plan: Plan,
+        file: str,
+        batches: Iterable[tuple[tuple[str, ...], list[list[Any]]]],
+        *,
+        inline: bool,
+    ) -> None:
+        if plan.table.name not in self.staged:
+            _execute(f"DROP TABLE IF EXISTS {plan.stage}")
+            _execute(f"CREATE TEMPORARY TABLE {plan.stage} ({', '.join(_stage_columns(plan))})")
+            self.staged[plan.table.name] = file
+        refs = [r for r in plan.refs if inline and self._may_hold(r.model)]
+        statements: dict[tuple[str, ...], tuple[str, list[int]]] = {}
+        with connection.cursor() as cursor:
+            for given, values in batches:
+                found = statements.get(given)
+                if found is None:
+                    found = statements[given] = _staging(plan, list(given), refs)
+                sql, looked_up = found
+                # Each reference is looked up from its column's value, given once more.
+                values += [values[i] for i in looked_up]
+                cursor.executemany(sql, list(zip(*values, strict=True)))
+
+    def _may_hold(self, model: type[models.Model]) -> bool:
+        """Whether a record of `model` can be found (not if it was empty and is not written)."""
+        return model not in self.empty or model in self.written
+
+    def _write(self, plan: Plan, suspects: list[tuple[str]] | None) -> None:
+        name = plan.table.name
+        file = self.staged[name]
+        try:
+            if connection.vendor == "postgresql":
+                _execute(f"ANALYZE {plan.stage}")  # temporary tables have no statistics
+            self._refuse_repeats(plan, file, suspects)
+            if name in self.loose:
+                # The last time a record comes is the one kept.
+                _execute(
+                    f"DELETE FROM {plan.stage} WHERE line NOT IN "
+                    f"(SELECT max(line) FROM {plan.stage} GROUP BY id)"
+                )
+            self._resolve(plan)
+            self._table_writers[name](plan, file)
+            self.written.add(plan.model)
+        finally:
+            del self.staged[name]
+            _execute(f"DROP TABLE IF EXISTS {plan.stage}")
+            _execute(f"DROP TABLE IF EXISTS {SUSPECTS}_rows")
+
+    def _resolve(self, plan: Plan) -> None:
+        """The references staging could not look up (their records were not written yet)."""
+        for ref in plan.refs:
+            if self._may_hold(ref.model):
+                column = f"{plan.stage}.{_q(ref.column)}"
+                _execute(
+                    f"UPDATE {plan.stage} SET {ref.name} = (SELECT {_q(ref.value)} FROM "
+                    f"{_q(ref.model._meta.db_table)} WHERE {_q(ref.key)} = {column}) "
+                    f"WHERE {ref.name} IS NULL AND {column} IS NOT NULL"
                 )
 
-    def _refuse_repeats(self) -> None:
-        """An id read twice in one import (in two batches) stops it, naming the second time."""
-        suspects = self.maybe_seen.suspects
+    # Checks -------------------------------------------------------------------------------
+
+    def _refuse_repeats(self, plan: Plan, file: str, suspects: list[tuple[str]] | None) -> None:
+        """An id that comes twice (but for a record a document holds inside others) stops the
+        import at its second row. A reading process names the few ids it may have read twice;
+        only their rows are then compared. Otherwise every id is."""
+        rows = plan.stage
         if suspects is not None:
-            self._refuse_suspects(suspects)
-            return
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT 1 FROM {SEEN_TABLE} GROUP BY entity, hsds_id HAVING count(*) > 1 LIMIT 1"
-            )
-            if cursor.fetchone() is None:
+            if not suspects:
                 return
-            each = "OVER (PARTITION BY entity, hsds_id ORDER BY n)"
-            cursor.execute(
-                "SELECT hsds_id, file, record, first_file, first_record FROM ("
-                f"SELECT n, hsds_id, file, record, row_number() {each} AS occurrence, "
-                f"first_value(file) {each} AS first_file, "
-                f"first_value(record) {each} AS first_record FROM {SEEN_TABLE}) AS numbered "
-                "WHERE occurrence = 2 ORDER BY n LIMIT 1"
+            _execute(f"DROP TABLE IF EXISTS {SUSPECTS}")
+            _execute(f"CREATE TEMPORARY TABLE {SUSPECTS} (id {_type('uuid')} PRIMARY KEY)")
+            with connection.cursor() as cursor:
+                cursor.executemany(f"INSERT INTO {SUSPECTS} VALUES (%s)", suspects)
+            rows = f"{SUSPECTS}_rows"
+            _execute(
+                f"CREATE TEMPORARY TABLE {rows} AS SELECT line, _record, _loose, id "
+                f"FROM {plan.stage} WHERE id IN (SELECT id FROM {SUSPECTS})"
             )
-            hsds_id, file, record, first_file, first_record = cursor.fetchone()
+            _execute(f"DROP TABLE {SUSPECTS}")
+        strict = "_loose IS NULL"
+        if _first(f"SELECT id FROM {rows} WHERE {strict} GROUP BY id HAVING count(*) > 1") is None:
+            return
+        _execute(f"CREATE INDEX {rows}_id_line ON {rows} (id, line)")
+        second, record, first, first_record, hsds_id = _row(
+            f"SELECT b.line, b._record, a.line, a._record, b.id FROM {rows} b JOIN {rows} a "
+            f"ON a.id = b.id AND a.line < b.line WHERE a.{strict} AND b.{strict} "
+            "ORDER BY b.line LIMIT 1"
+        )
         raise DataFileError(
             file,
-            record,
+            _where(second, record),
             "id",
-            f"duplicate id {show_id(hsds_id)} (also at {first_file} {first_record})",
+            f"duplicate id {show_id(_hex(hsds_id))} (also at {file} {_where(first, first_record)})",
         )
 
-    def _refuse_suspects(self, suspects: set[tuple[int, HsdsId]]) -> None:
-        """Look for the suspects alone among the ids read (one pass, no sort)."""
-        if not suspects:
+    def _refuse_unresolved(
+        self,
+        plan: Plan,
+        file: str,
+        column: str,
+        ref: str,
+        model: type[models.Model],
+        where: str = "true",
+    ) -> None:
+        """A required reference: empty, or naming a record that is not there, stops the
+        import at the first such row."""
+        found = _first(
+            f"SELECT line, _record, {_q(column)} FROM {plan.stage} "
+            f"WHERE {ref} IS NULL AND ({where}) ORDER BY line LIMIT 1"
+        )
+        if found is None:
             return
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {SUSPECTS_TABLE}")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {SUSPECTS_TABLE} (entity SMALLINT NOT NULL, "
-                "hsds_id VARCHAR(32) NOT NULL, PRIMARY KEY (entity, hsds_id))"
-            )
-            cursor.executemany(
-                f"INSERT INTO {SUSPECTS_TABLE} (entity, hsds_id) VALUES (%s, %s)", list(suspects)
-            )
-            # CROSS JOIN: SQLite reads the ids in order and looks each up among the suspects.
-            cursor.execute(
-                f"SELECT s.entity, s.hsds_id, s.file, s.record FROM {SEEN_TABLE} s "
-                f"CROSS JOIN {SUSPECTS_TABLE} x WHERE x.entity = s.entity "
-                "AND x.hsds_id = s.hsds_id ORDER BY s.n"
-            )
-            first: dict[tuple[int, str], tuple[str, str]] = {}
-            repeat = None
-            for entity, hsds_id, file, record in cursor.fetchall():
-                if (entity, hsds_id) in first:
-                    repeat = (hsds_id, file, record, *first[entity, hsds_id])
-                    break
-                first[entity, hsds_id] = (file, record)
-            cursor.execute(f"DROP TABLE IF EXISTS {SUSPECTS_TABLE}")
-        if repeat is not None:
-            hsds_id, file, record, first_file, first_record = repeat
-            raise DataFileError(
-                file,
-                record,
-                "id",
-                f"duplicate id {show_id(hsds_id)} (also at {first_file} {first_record})",
-            )
-
-    # One method per table -----------------------------------------------------------------
-
-    def _write_organization(self, rows: list[Row]) -> None:
-        self._upsert_by_id(Organization, rows, t.ORGANIZATION)
-        self.counts["organizations"] += self._first_time(t.ORGANIZATION, rows)
-
-    def _write_service(self, rows: list[Row]) -> None:
-        organizations = self._resolve(rows, "organization_id", Organization, required=True)
-        existing = {} if self.is_fresh(Service) else _facts_of(Service, rows)
-        new = [r for r in rows if r.id not in existing]
-        facts = _new_facts([f"Service: {r.values['name']}"[:300] for r in new])
-        existing.update(zip([r.id for r in new], facts, strict=True))
-        self._upsert_by_id(
-            Service,
-            rows,
-            t.SERVICE,
-            lambda r: {
-                "organization_id": organizations[r.values["organization_id"]],
-                "fact_id": existing[r.id],
-            },
-            keep=("fact_id",),
+        line, record, value = found
+        if value is None:
+            raise DataFileError(file, _where(line, record), column, "is required")
+        raise DataFileError(
+            file,
+            _where(line, record),
+            column,
+            not_found(str(model._meta.verbose_name), _hex(value)),
         )
-        self.counts["services"] += len(rows)
 
-    def _write_location(self, rows: list[Row]) -> None:
-        organizations = self._resolve(rows, "organization_id", Organization, required=False)
-        for row in rows:
-            for name in ("latitude", "longitude"):
-                if row.values.get(name) is None:
-                    raise row.error(
-                        name, "is required here: Waypost places every location on the map"
-                    )
-        self._upsert_by_id(
-            Location,
-            rows,
-            t.LOCATION,
-            lambda r: {
-                "organization_id": organizations.get(r.values.get("organization_id")),
-                "location_type": r.values.get("location_type") or "physical",
-            },
+    def _note_dangling(
+        self, plan: Plan, refs: Sequence[tuple[str, str]], where: str = "true"
+    ) -> None:
+        """Optional references naming a record that is not there: left empty, and noted."""
+        counts = ", ".join(f"count({_q(column)}) - count({ref})" for column, ref in refs)
+        found = _row(f"SELECT {counts} FROM {plan.stage} WHERE {where}")
+        for (column, _ref), missing in zip(refs, found, strict=True):
+            if missing:
+                self.notes[f"{column} naming a record that is not there (left empty)"] += missing
+
+    def _note(self, plan: Plan, note: str, where: str) -> None:
+        count = _count(plan, where)
+        if count:
+            self.notes[note] += count
+
+    def _linked(self, plan: Plan, what: str) -> str:
+        """Rows that belong to a service, directly or through a service_at_location; the
+        others are noted and left out. SQL for each row's service."""
+        self._note_dangling(plan, [("service_id", "_service")])
+        self._note(
+            plan,
+            f"{what} not linked to a service (not modelled)",
+            "_service IS NULL AND _via_service IS NULL",
         )
-        self.counts["locations"] += len(rows)
+        return "coalesce(_service, _via_service)"
 
-    def _write_address(self, rows: list[Row]) -> None:
-        locations = self._resolve(rows, "location_id", Location, required=True)
-        by_location: dict[int, Row] = {}
-        for row in rows:
-            pk = locations[row.values["location_id"]]
-            kept = by_location.get(pk)
-            if kept is not None:
-                self.notes["a location's second address (Waypost keeps one, physical first)"] += 1
-                if _keeps_address(kept.values.get("address_type"), row.values.get("address_type")):
-                    continue
-            by_location[pk] = row
-        values = [{"location_id": pk, **_stored(t.ADDRESS, row)} for pk, row in by_location.items()]
-        _upsert(Address, values, conflict=("location_id",), only_if=ADDRESS_REPLACED)
-        if not self.is_fresh(Location):
-            self._place_locations(by_location)
-        self.counts["addresses"] += len(by_location)
+    # Writing ------------------------------------------------------------------------------
 
-    def _place_locations(self, by_location: dict[int, Row]) -> None:
-        """A location without a place takes the place and time zone of its US ZIP code."""
-        zips = {
-            pk: code[:5]
-            for pk, row in by_location.items()
-            if (code := str(row.values.get("postal_code") or ""))[:5].isdigit()
-            and row.values.get("country") in ("US", "USA", None)
-        }
-        found = {
-            z.code: (z.place_id, z.place.timezone if z.place else "")
-            for z in ZipCode.objects.filter(code__in=set(zips.values())).select_related("place")
-        }
-        updates = [(*found[code], pk) for pk, code in zips.items() if code in found]
-        table = connection.ops.quote_name(Location._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {table} SET place_id = %s, timezone = %s "
-                "WHERE id = %s AND place_id IS NULL",
-                updates,
-            )
-
-    def _write_service_at_location(self, rows: list[Row]) -> None:
-        services = self._resolve(rows, "service_id", Service, required=True)
-        locations = self._resolve(rows, "location_id", Location, required=True)
-        if not self.is_fresh(ServiceAtLocation):
-            _delete_where_in(ServiceAtLocation, "hsds_id", [r.id for r in rows])
-        values = [
-            {
-                "hsds_id": r.id,
-                "service_id": services[r.values["service_id"]],
-                "location_id": locations[r.values["location_id"]],
-                "description": r.values.get("description") or "",
-            }
-            for r in rows
-        ]
-        _upsert(ServiceAtLocation, values, conflict=("service_id", "location_id"))
-        self.counts["services at locations"] += len(rows)
-
-    def _service_of(self, rows: list[Row], what: str) -> tuple[list[Row], dict[HsdsId, int]]:
-        """Rows that belong to a service (directly or through a service_at_location)."""
-        via = self._pairs([r.values.get("service_at_location_id") for r in rows])
-        services = self._resolve(rows, "service_id", Service, required=False)
-        kept, owner = [], {}
-        for row in rows:
-            if row.values.get("service_id") in services:
-                owner[row.id] = services[row.values["service_id"]]
-            elif row.values.get("service_at_location_id") in via:
-                owner[row.id] = via[row.values["service_at_location_id"]][0]
-            else:
-                self.notes[f"{what} not linked to a service (not modelled)"] += 1
-                continue
-            kept.append(row)
-        return kept, owner
-
-    def _write_phone(self, rows: list[Row]) -> None:
-        rows, owner = self._service_of(rows, "phones")
-        existing = {} if self.is_fresh(Phone) else _facts_of(Phone, rows)
-        new = [r for r in rows if r.id not in existing]
-        facts = _new_facts([f"Phone: {r.values['number']}"[:300] for r in new])
-        existing.update(zip([r.id for r in new], facts, strict=True))
-        self._upsert_by_id(
-            Phone,
-            rows,
-            t.PHONE,
-            lambda r: {
-                "service_id": owner[r.id],
-                "fact_id": existing[r.id],
-                "type": _phone_type(r.values.get("type")),
-                "language": r.extra.get("language", ""),
-            },
-            keep=("fact_id",),
-        )
-        self.counts["phones"] += len(rows)
-
-    def _write_schedule(self, rows: list[Row]) -> None:
-        rows, owner = self._service_of(rows, "schedules")
-        via = self._pairs([r.values.get("service_at_location_id") for r in rows])
-        locations = self._resolve(rows, "location_id", Location, required=False)
-        values = []
-        kept = []
-        for row in rows:
-            note = not_weekly(row.values.get)
-            if note is not None:
-                self.notes[note] += 1
-                continue
-            opens, closes = row.values["opens_at"], row.values["closes_at"]
-            days, problem = weekly_hours(row.values["byday"], opens, closes)
-            if problem is not None:
-                raise row.error(*problem)
-            location = locations.get(row.values.get("location_id"))
-            if location is None and row.values.get("service_at_location_id") in via:
-                location = via[row.values["service_at_location_id"]][1]
-            kept.append(row.id)
-            stored = _stored(t.SCHEDULE, row)
-            for day in days:
-                values.append(
-                    {
-                        "hsds_id": next(self.day_ids),
-                        "hsds_group": row.id,
-                        "service_id": owner[row.id],
-                        "location_id": location,
-                        "weekday": day,
-                        "opens_at": opens,
-                        "closes_at": closes,
-                        **stored,
-                    }
-                )
-        if not self.is_fresh(Schedule):
-            _delete_where_in(Schedule, "hsds_group", kept)
-            # A row typed in here went out as a schedule of its own, under its own id.
-            _delete_where_in(Schedule, "hsds_id", kept)
-        self._insert(Schedule, values)
-        self.counts["schedules"] += len(kept)
-
-    def _write_language(self, rows: list[Row]) -> None:
-        services = self._resolve(rows, "service_id", Service, required=False)
-        phones = self._resolve(rows, "phone_id", Phone, required=False)
-        spoken = [
-            (str(row.values["code"])[:12], phones[row.values["phone_id"]])
-            for row in rows
-            if row.values.get("phone_id") in phones and row.values.get("code")
-        ]
-        table = connection.ops.quote_name(Phone._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {table} SET language = %s WHERE id = %s", spoken)
-        values = []
-        for row in rows:
-            if row.values.get("phone_id") in phones and row.values.get("service_id") is None:
-                continue
-            if row.values.get("service_id") not in services:
-                self.notes["languages of locations or phones only (not modelled)"] += 1
-                continue
-            if not row.values.get("code"):
-                self.notes[LANGUAGE_WITHOUT_CODE] += 1
-                continue
-            values.append(
-                {"service_id": services[row.values["service_id"]], **_stored(t.LANGUAGE, row)}
-            )
-        _upsert(ServiceLanguage, values, conflict=("service_id", "code"))
-        self.counts["languages"] += len(values)
-
-    def _write_attribute(self, rows: list[Row]) -> None:
-        linked = []
-        for row in rows:
-            if row.values.get("link_entity") != "service":
-                self.notes["attributes of records other than services (not modelled)"] += 1
-            else:
-                linked.append(row)
-        services = self._resolve(linked, "link_id", Service, required=True)
-        pairs: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
-        for row in linked:
-            term_pk, is_attribute = self.terms.resolve(row, "taxonomy_term_id")
-            pairs[is_attribute].append(
-                {"service_id": services[row.values["link_id"]], "taxonomyterm_id": term_pk}
-            )
-        _upsert(
-            Service.categories.through, pairs[False], conflict=("service_id", "taxonomyterm_id")
-        )
-        _upsert(Service.attributes.through, pairs[True], conflict=("service_id", "taxonomyterm_id"))
-        self.counts["attributes"] += len(linked)
-
-    def _write_service_area(self, rows: list[Row]) -> None:
-        rows, owner = self._service_of(rows, "service areas")
-        self._upsert_by_id(ServiceArea, rows, t.SERVICE_AREA, lambda r: {"service_id": owner[r.id]})
-        self.counts["service areas"] += len(rows)
-
-    # Helpers ------------------------------------------------------------------------------
-
-    def _resolve(
-        self, rows: Sequence[Row], column: str, model: type[models.Model], *, required: bool
-    ) -> dict[Any, int]:
-        """HSDS id → primary key for the records the rows name; a missing one is an error
-        when the reference is required, and a note otherwise."""
-        wanted = {r.values.get(column) for r in rows}
-        wanted.discard(None)
-        found = {_from_db(hsds_id): pk for hsds_id, pk in _lookup(model, "hsds_id", wanted, ["id"])}
-        for row in rows:
-            value = row.values.get(column)
-            if value is None and required:
-                raise row.error(column, "is required")
-            if value is not None and value not in found:
-                if required:
-                    raise row.error(
-                        column,
-                        not_found(str(model._meta.verbose_name), value),
-                    )
-                self.notes[f"{column} naming a record that is not there (left empty)"] += 1
-        return found
-
-    def _pairs(self, ids: Iterable[HsdsId | None]) -> dict[HsdsId, tuple[int, int]]:
-        wanted = set(ids)
-        wanted.discard(None)
-        return {
-            _from_db(hsds_id): (service, location)
-            for hsds_id, service, location in _lookup(
-                ServiceAtLocation, "hsds_id", wanted, ["service_id", "location_id"]
-            )
-        }
-
-    def _upsert_by_id(
+    def _insert(
         self,
         model: type[models.Model],
-        rows: list[Row],
-        table: t.Table,
-        more: Any = None,
+        given: dict[str, str],
+        source: str,
+        *,
+        conflict: tuple[str, ...] = (),
         keep: tuple[str, ...] = (),
+        only_if: str = "",
     ) -> None:
-        values = [{"hsds_id": r.id, **_stored(table, r), **(more(r) if more else {})} for r in rows]
-        # A record a document holds inside others (an organization in each of its services)
-        # may come again in a later batch, to be updated rather than inserted twice.
-        if self.is_fresh(model) and all(r.strict for r in rows):
-            self._insert(model, values)
-        else:
-            _upsert(model, values, conflict=("hsds_id",), keep=keep)
+        """INSERT … SELECT: `given` maps model fields to SQL over `source`; other fields take
+        their defaults (auto_now fields the time of the import). A row whose `conflict`
+        columns match a record's updates that record's given fields, but those in `keep`
+        (and only where `only_if`, SQL, holds); with no field to update, the row is dropped.
+        Raw SQL: the ORM writes no INSERT … SELECT."""
+        now = timezone.now()
+        columns, exprs, params, updates = [], [], [], []
+        for f in model._meta.concrete_fields:
+            if f.primary_key:
+                continue
+            column = _q(f.column)
+            stamped = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+            if f.attname in given:
+                expr = given[f.attname]
+                if isinstance(f, models.CharField | models.TextField) and not f.null:
+                    expr = f"coalesce({expr}, '')"  # empty text is '' (as forms keep it)
+                exprs.append(expr)
+            else:
+                if not stamped and f.has_default() and callable(f.default):
+                    raise AssertionError(f"{model.__name__}.{f.name} differs per row: give it")
+                exprs.append("%s")
+                params.append(f.get_db_prep_save(now if stamped else f.get_default(), connection))
+            columns.append(column)
+            if (f.attname in given or getattr(f, "auto_now", False)) and f.attname not in (
+                *conflict,
+                *keep,
+            ):
+                updates.append(f"{column} = excluded.{column}")
+        sql = (
+            f"INSERT INTO {_q(model._meta.db_table)} ({', '.join(columns)}) "
+            f"SELECT {', '.join(exprs)} {source}"
+        )
+        if conflict:
+            targets = ", ".join(_q(_field(model, c).column) for c in conflict)
+            action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
+            if only_if and updates:
+                action += f" WHERE {only_if}"
+            sql += f" ON CONFLICT ({targets}) {action}"
+        _execute(sql, params)
 
-    def _insert(self, model: type[models.Model], values: list[dict[str, Any]]) -> None:
-        """Plain inserts; an id this import already wrote is then named as a duplicate."""
-        try:
-            _upsert(model, values, conflict=None)
-        except IntegrityError:
-            self._refuse_repeats()
-            raise
+    def _facts(self, plan: Plan, label: str, where: str) -> int:
+        """An unchecked fact for each staged row `where` holds (`label` is SQL): row `line`'s
+        fact is then the result plus its line."""
+        last = _one(f"SELECT max(line) FROM {plan.stage} WHERE {where}")
+        if last is None:
+            return 0
+        base = _reserve_ids(Fact, int(last))
+        _execute(
+            f"INSERT INTO {_q(Fact._meta.db_table)} (id, label, note, last_checked_on, "
+            f"last_outcome, open_disputes) SELECT %s + line, substr({label}, 1, 300), '', NULL, "
+            f"'', 0 FROM {plan.stage} WHERE {where} ORDER BY line",
+            [base],
+        )
+        return base
 
+    def _write_organization(self, plan: Plan, file: str) -> None:
+        self._insert(
+            Organization,
+            {"hsds_id": "id", **_stored(plan.table)},
+            f"FROM {plan.stage} WHERE true ORDER BY line",
+            conflict=("hsds_id",),
+        )
+        self.counts["organizations"] += _count(plan)
 
-def _place_all_locations() -> None:
-    """Every location without a place takes the place and time zone of its address's US ZIP
-    code, in one statement (SQLite; what `_place_locations` does batch by batch)."""
-    location, address = Location._meta.db_table, Address._meta.db_table
-    zipcode, place = ZipCode._meta.db_table, Place._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
+    def _write_service(self, plan: Plan, file: str) -> None:
+        self._refuse_unresolved(plan, file, "organization_id", "_organization", Organization)
+        base = self._facts(plan, "'Service: ' || name", "_fact IS NULL")
+        self._insert(
+            Service,
+            {
+                "hsds_id": "id",
+                **_stored(plan.table),
+                "organization_id": "_organization",
+                "fact_id": f"coalesce(_fact, {base} + line)",
+            },
+            f"FROM {plan.stage} WHERE true ORDER BY line",
+            conflict=("hsds_id",),
+            keep=("fact_id",),
+        )
+        self.counts["services"] += _count(plan)
+
+    def _write_location(self, plan: Plan, file: str) -> None:
+        found = _first(
+            f"SELECT line, _record, latitude IS NULL FROM {plan.stage} "
+            "WHERE latitude IS NULL OR longitude IS NULL ORDER BY line LIMIT 1"
+        )
+        if found is not None:
+            raise DataFileError(
+                file,
+                _where(found[0], found[1]),
+                "latitude" if found[2] else "longitude",
+                "is required here: Waypost places every location on the map",
+            )
+        self._note_dangling(plan, [("organization_id", "_organization")])
+        self._insert(
+            Location,
+            {
+                "hsds_id": "id",
+                **_stored(plan.table),
+                "organization_id": "_organization",
+                "location_type": "coalesce(location_type, 'physical')",
+            },
+            f"FROM {plan.stage} WHERE true ORDER BY line",
+            conflict=("hsds_id",),
+        )
+        self.counts["locations"] += _count(plan)
+
+    def _write_address(self, plan: Plan, file: str) -> None:
+        self._refuse_unresolved(plan, file, "location_id", "_location", Location)
+        # A location keeps one address: its last physical one, or else its last one; one it
+        # has already gives way unless it is physical and the new one is not.
+        ranked = (
+            f"SELECT line, row_number() OVER (PARTITION BY _location ORDER BY CASE "
+            f"WHEN address_type = 'physical' THEN 0 ELSE 1 END, line DESC) AS rank "
+            f"FROM {plan.stage}"
+        )
+        kept = f"line IN (SELECT line FROM ({ranked}) AS ranked WHERE rank = 1)"
+        stored = _stored(plan.table)
+        self._insert(
+            Address,
+            {"location_id": "_location", **stored},
+            f"FROM {plan.stage} WHERE {kept} ORDER BY line",
+            conflict=("location_id",),
+            only_if="NOT (directory_address.address_type = 'physical' "
+            "AND excluded.address_type <> 'physical')",
+        )
+        rows = _count(plan)
+        addresses = _count(plan, kept)
+        if rows > addresses:
+            self.notes["a location's second address (Waypost keeps one, physical first)"] += (
+                rows - addresses
+            )
+        self.counts["addresses"] += addresses
+        # A location without a place takes the place and time zone of its US ZIP code.
+        location, address = _q(Location._meta.db_table), _q(Address._meta.db_table)
+        _execute(
             f"UPDATE {location} SET place_id = z.place_id, timezone = coalesce(p.timezone, '') "
-            f"FROM {address} a JOIN {zipcode} z ON z.code = substr(a.postal_code, 1, 5) "
-            f"LEFT JOIN {place} p ON p.id = z.place_id "
+            f"FROM {address} a JOIN {_q(ZipCode._meta.db_table)} z "
+            "ON z.code = substr(a.postal_code, 1, 5) "
+            f"LEFT JOIN {_q(Place._meta.db_table)} p ON p.id = z.place_id "
             f"WHERE a.location_id = {location}.id AND {location}.place_id IS NULL "
-            "AND a.country IN ('US', 'USA') "
-            "AND substr(a.postal_code, 1, 5) GLOB '[0-9][0-9][0-9][0-9][0-9]'"
+            f"AND a.country IN ('US', 'USA', '') AND a.location_id IN "
+            f"(SELECT _location FROM {plan.stage})"
         )
 
+    def _write_service_at_location(self, plan: Plan, file: str) -> None:
+        found = _first(
+            f"SELECT line FROM {plan.stage} WHERE _service IS NULL OR _location IS NULL "
+            "ORDER BY line LIMIT 1"
+        )
+        if found is not None:
+            where = f"line = {int(found[0])}"
+            self._refuse_unresolved(plan, file, "service_id", "_service", Service, where)
+            self._refuse_unresolved(plan, file, "location_id", "_location", Location, where)
+        if self._may_hold(ServiceAtLocation):
+            # A link that now joins another service or location is replaced.
+            _execute(
+                f"DELETE FROM {_q(ServiceAtLocation._meta.db_table)} "
+                f"WHERE hsds_id IN (SELECT id FROM {plan.stage})"
+            )
+        self._insert(
+            ServiceAtLocation,
+            {
+                "hsds_id": "id",
+                "service_id": "_service",
+                "location_id": "_location",
+                "description": "description",
+            },
+            f"FROM {plan.stage} WHERE {_last(plan, '_service, _location')} ORDER BY line",
+            conflict=("service_id", "location_id"),
+        )
+        self.counts["services at locations"] += _count(plan)
 
-def _keeps_address(kept: str | None, later: str | None) -> bool:
-    """A location keeps one address: a later one replaces it unless it is physical and the
-    later one is not (`ADDRESS_REPLACED` says the same in SQL)."""
-    return kept == "physical" and later != "physical"
+    def _write_phone(self, plan: Plan, file: str) -> None:
+        owner = self._linked(plan, "phones")
+        linked = f"{owner} IS NOT NULL"
+        base = self._facts(plan, "'Phone: ' || number", f"{linked} AND _fact IS NULL")
+        self._insert(
+            Phone,
+            {
+                "hsds_id": "id",
+                **_stored(plan.table),
+                "service_id": owner,
+                "fact_id": f"coalesce(_fact, {base} + line)",
+                "type": "CASE WHEN type IS NULL THEN 'voice' "
+                "WHEN type = 'textphone' THEN 'tty' ELSE type END",
+                "language": "coalesce(_language, '')",
+            },
+            f"FROM {plan.stage} WHERE {linked} ORDER BY line",
+            conflict=("hsds_id",),
+            keep=("fact_id",),
+        )
+        self.counts["phones"] += _count(plan, linked)
+
+    def _write_schedule(self, plan: Plan, file: str) -> None:
+        owner = self._linked(plan, "schedules")
+        linked = f"{owner} IS NOT NULL"
+        found = _first(
+            f"SELECT line, _record, _problem_field, _problem FROM {plan.stage} "
+            f"WHERE _problem_field IS NOT NULL AND {linked} ORDER BY line LIMIT 1"
+        )
+        if found is not None:
+            raise DataFileError(file, _where(found[0], found[1]), found[2], found[3])
+        self._note_dangling(plan, [("location_id", "_location")], linked)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT _problem, count(*) FROM {plan.stage} "
+                f"WHERE {linked} AND _days IS NULL GROUP BY _problem"
+            )
+            for note, count in cursor.fetchall():
+                self.notes[note] += count
+        kept = f"{linked} AND _days IS NOT NULL"
+        if self._may_hold(Schedule):
+            # The weekday rows of a schedule imported before; a schedule typed in here went
+            # out as one of its own, under its own id.
+            for column in ("hsds_group", "hsds_id"):
+                _execute(
+                    f"DELETE FROM {_q(Schedule._meta.db_table)} WHERE {column} IN "
+                    f"(SELECT id FROM {plan.stage} WHERE {kept})"
+                )
+        # Each weekday its own row, under an id that rises as rows are written
+        # (see `rising_id_prefix`).
+        day_id = _as_uuid(f"'{rising_id_prefix()}' || {_hex15('line * 8 + day')}")
+        week = " UNION ALL ".join(f"SELECT {day} AS day" for day in range(len(HSDS_DAYS)))
+        self._insert(
+            Schedule,
+            {
+                "hsds_id": day_id,
+                "hsds_group": "id",
+                **_stored(plan.table),
+                "service_id": owner,
+                "location_id": "coalesce(_location, _via_location)",
+                "weekday": "day",
+                "opens_at": "opens_at",
+                "closes_at": "closes_at",
+            },
+            f"FROM {plan.stage} JOIN ({week}) AS week ON (_days >> day) & 1 = 1 "
+            f"WHERE {kept} ORDER BY line, day",
+        )
+        self.counts["schedules"] += _count(plan, kept)
+
+    def _write_language(self, plan: Plan, file: str) -> None:
+        self._note_dangling(plan, [("service_id", "_service"), ("phone_id", "_phone")])
+        phone = _q(Phone._meta.db_table)
+        # A phone's language: the code of the last row naming it.
+        _execute(
+            f"UPDATE {phone} SET language = (SELECT substr(code, 1, 12) FROM {plan.stage} "
+            f"WHERE _phone = {phone}.id AND code IS NOT NULL ORDER BY line DESC LIMIT 1) "
+            f"WHERE id IN (SELECT _phone FROM {plan.stage} WHERE code IS NOT NULL)"
+        )
+        self._note(
+            plan,
+            "languages of locations or phones only (not modelled)",
+            "_service IS NULL AND NOT (_phone IS NOT NULL AND service_id IS NULL)",
+        )
+        self._note(plan, LANGUAGE_WITHOUT_CODE, "_service IS NOT NULL AND code IS NULL")
+        spoken = "_service IS NOT NULL AND code IS NOT NULL"
+        self._insert(
+            ServiceLanguage,
+            {"service_id": "_service", **_stored(plan.table)},
+            f"FROM {plan.stage} WHERE {spoken} AND {_last(plan, '_service, code', spoken)} "
+            "ORDER BY line",
+            conflict=("service_id", "code"),
+        )
+        self.counts["languages"] += _count(plan, spoken)
+
+    def _write_attribute(self, plan: Plan, file: str) -> None:
+        linked = "link_entity = 'service'"
+        self._note(
+            plan, "attributes of records other than services (not modelled)", f"NOT ({linked})"
+        )
+        self._refuse_unresolved(plan, file, "link_id", "_service", Service, linked)
+        _execute(f"DROP TABLE IF EXISTS {TERMS}")
+        _execute(
+            f"CREATE TEMPORARY TABLE {TERMS} "
+            f"(hsds_id {_type('uuid')} PRIMARY KEY, pk BIGINT, is_attribute INTEGER)"
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {TERMS} VALUES (%s, %s, %s)",
+                [
+                    (hsds_id, pk, int(is_attribute))
+                    for hsds_id, (pk, is_attribute) in self.terms.by_id.items()
+                ],
+            )
+        found = _first(
+            f"SELECT line, _record, taxonomy_term_id FROM {plan.stage} WHERE {linked} "
+            f"AND taxonomy_term_id NOT IN (SELECT hsds_id FROM {TERMS}) ORDER BY line LIMIT 1"
+        )
+        if found is not None:
+            raise DataFileError(
+                file,
+                _where(found[0], found[1]),
+                "taxonomy_term_id",
+                not_found("taxonomy term", _hex(found[2])),
+            )
+        for through, is_attribute in (
+            (Service.categories.through, 0),
+            (Service.attributes.through, 1),
+        ):
+            self._insert(
+                through,
+                {"service_id": "_service", "taxonomyterm_id": "term.pk"},
+                f"FROM {plan.stage} JOIN {TERMS} AS term ON term.hsds_id = taxonomy_term_id "
+                f"AND term.is_attribute = {is_attribute} WHERE {linked} ORDER BY line",
+                conflict=("service_id", "taxonomyterm_id"),
+            )
+        _execute(f"DROP TABLE IF EXISTS {TERMS}")
+        self.counts["attributes"] += _count(plan, linked)
+
+    def _write_service_area(self, plan: Plan, file: str) -> None:
+        owner = self._linked(plan, "service areas")
+        linked = f"{owner} IS NOT NULL"
+        self._insert(
+            ServiceArea,
+            {"hsds_id": "id", **_stored(plan.table), "service_id": owner},
+            f"FROM {plan.stage} WHERE {linked} ORDER BY line",
+            conflict=("hsds_id",),
+        )
+        self.counts["service areas"] += _count(plan, linked)
 
 
-ADDRESS_REPLACED = (
-    "NOT (directory_address.address_type = 'physical' AND excluded.address_type <> 'physical')"
-)
-
-
-def _stored(table: t.Table, row: Row) -> dict[str, Any]:
-    """Model values for the HSDS columns kept as they are (empty text becomes '' in SQL:
-    see `_upsert`)."""
-    columns, attnames, pick = _storage(table)
-    values = row.values
-    try:
-        return dict(zip(attnames, pick(values), strict=True))
-    except KeyError:  # a CSV file without some of the table's columns
-        return {a: values.get(c) for c, a in zip(columns, attnames, strict=True)}
-
-
-_STORAGE: dict[str, tuple[list[str], list[str], Any]] = {}
-
-
-def _storage(table: t.Table) -> tuple[list[str], list[str], Any]:
-    found = _STORAGE.get(table.name)
-    if found is None:
-        columns = [column for column, _attname, _textual in table.storage]
-        attnames = [attname for _column, attname, _textual in table.storage]
-        getter = itemgetter(*columns) if columns else (lambda values: ())
-        pick = getter if len(columns) != 1 else (lambda values: (getter(values),))
-        found = _STORAGE[table.name] = (columns, attnames, pick)
-    return found
-
-
-def _phone_type(value: str | None) -> str:
-    if not value:
-        return PhoneType.VOICE
-    return PhoneType.TTY if value == "textphone" else value
-
+# Schedules ------------------------------------------------------------------------------
 
 # Recurrence parts that change which days a schedule means: Waypost keeps none of them.
 RECURRENCE_PARTS = ("until", "count", "byweekno", "bymonthday", "byyearday")
@@ -639,79 +752,49 @@ def weekly_hours(
     byday: str, opens: dt.time, closes: dt.time
 ) -> tuple[list[int], tuple[str, str] | None]:
     """The weekdays of a weekly schedule, or what is wrong with it: (field, reason)."""
-    days, problem = weekdays(byday)
-    if problem is not None:
-        return [], ("byday", problem)
-    if closes <= opens:
-        return [], ("closes_at", f"{closes} is not after opens_at {opens}")
-    return days, None
-
-
-def weekdays(byday: str) -> tuple[list[int], str | None]:
-    """The weekdays of `byday`, or the reason one of its words is not a weekday."""
-    days = set()
+    days: set[int] = set()
     for code in byday.split(","):
         code = code.strip().upper()
         if code not in HSDS_DAYS:
-            return [], f"{code!r} is not a weekday ({', '.join(HSDS_DAYS)})"
+            return [], ("byday", f"{code!r} is not a weekday ({', '.join(HSDS_DAYS)})")
         days.add(HSDS_DAYS.index(code))
+    if closes <= opens:
+        return [], ("closes_at", f"{closes} is not after opens_at {opens}")
     return sorted(days), None
 
 
-def _uses_uuid_type() -> bool:
-    return bool(connection.features.has_native_uuid_field)
+def _schedule_days(batch: Batch) -> list[list[Any]]:
+    """Each schedule's weekdays as bits (None: not kept, see `not_weekly`, whose note goes in
+    the problem column then), and the first thing wrong with it, which refuses the import
+    only if the schedule belongs to a service."""
+    n = len(batch)
+    empty = [None] * n
+    columns = {c.name: batch.columns.get(c.name) or empty for c in t.SCHEDULE.columns}
+    days: list[int | None] = []
+    fields: list[str | None] = []
+    problems: list[str | None] = []
+    read: dict[tuple[str, Any, Any], tuple[int, tuple[str, str] | None]] = {}
+    for i in range(n):
 
+        def get(name: str, i: int = i) -> Any:
+            return columns[name][i]
 
-def _id_as_uuid(value: Any) -> Any:
-    return uuid.UUID(hex=value) if isinstance(value, str) else value
-
-
-def _id_as_hex(value: Any) -> Any:
-    return value.hex if isinstance(value, uuid.UUID) else value
-
-
-def _from_db(value: Any) -> HsdsId:
-    return value.hex if isinstance(value, uuid.UUID) else str(value)
-
-
-class IdFilter:
-    """Which ids may have been read before in this import (a Bloom filter, two bits an id).
-
-    Sorting the millions of ids of a national import to find one read twice took longer than
-    reading them; the filter answers "certainly not" for nearly all of them in memory (at
-    most 32 MB), and only the few suspects are then looked for among the ids read. Past
-    MAX_SUSPECTS (a filter too small for the import), `suspects` is None: sort them all.
-    """
-
-    MAX_SUSPECTS = 200_000
-
-    def __init__(self, size_hint: int) -> None:
-        # About one id per 40 bytes of CSV; 16 bits an id keeps suspects near 1 in 500.
-        bits = 1 << 16
-        while bits < min(size_hint // 40 * 16, 1 << 28):
-            bits <<= 1
-        self.mask = bits - 1
-        self.bits = bytearray(bits >> 3)
-        self.suspects: set[tuple[int, HsdsId]] | None = set()
-
-    def add(self, entity: int, ids: list[HsdsId]) -> None:
-        bits, mask = self.bits, self.mask
-        salt = entity * 0x9E3779B97F4A7C15
-        for hsds_id in ids:
-            code = hash(hsds_id) ^ salt
-            one, two = code & mask, (code >> 28) & mask
-            byte1, bit1, byte2, bit2 = one >> 3, 1 << (one & 7), two >> 3, 1 << (two & 7)
-            if bits[byte1] & bit1 and bits[byte2] & bit2:
-                self._suspect(entity, hsds_id)
-            bits[byte1] |= bit1
-            bits[byte2] |= bit2
-
-    def _suspect(self, entity: int, hsds_id: HsdsId) -> None:
-        if self.suspects is None:
-            return
-        self.suspects.add((entity, hsds_id))
-        if len(self.suspects) > self.MAX_SUSPECTS:
-            self.suspects = None
+        note = not_weekly(get)
+        if note is not None:
+            days.append(None)
+            fields.append(None)
+            problems.append(note)
+            continue
+        key = (get("byday"), get("opens_at"), get("closes_at"))
+        found = read.get(key)
+        if found is None:
+            listed, problem = weekly_hours(*key)
+            found = read[key] = (sum(1 << d for d in listed), problem)
+        bits, problem = found
+        days.append(bits)
+        fields.append(problem[0] if problem else None)
+        problems.append(problem[1] if problem else None)
+    return [days, fields, problems]
 
 
 def rising_id_prefix() -> str:
@@ -724,216 +807,240 @@ def rising_id_prefix() -> str:
     return f"{millis:012x}7{secrets.randbits(12):03x}8"
 
 
-def _rising_ids() -> Iterator[HsdsId]:
-    prefix = rising_id_prefix()
-    for count in itertools.count():
-        yield f"{prefix}{count:015x}"
+_SAL = ServiceAtLocation
+_SERVICE = Ref("_service", "service_id", Service)
+_VIA_SERVICE = Ref("_via_service", "service_at_location_id", _SAL, value="service_id")
+PLANS = {
+    plan.table.name: plan
+    for plan in (
+        Plan(t.ORGANIZATION, Organization),
+        Plan(
+            t.SERVICE,
+            Service,
+            (
+                Ref("_organization", "organization_id", Organization),
+                Ref("_fact", "id", Service, value="fact_id"),
+            ),
+        ),
+        Plan(t.LOCATION, Location, (Ref("_organization", "organization_id", Organization),)),
+        Plan(t.ADDRESS, Address, (Ref("_location", "location_id", Location),)),
+        Plan(
+            t.SERVICE_AT_LOCATION,
+            ServiceAtLocation,
+            (_SERVICE, Ref("_location", "location_id", Location)),
+        ),
+        Plan(
+            t.PHONE,
+            Phone,
+            (_SERVICE, _VIA_SERVICE, Ref("_fact", "id", Phone, value="fact_id")),
+        ),
+        Plan(
+            t.SCHEDULE,
+            Schedule,
+            (
+                _SERVICE,
+                Ref("_location", "location_id", Location),
+                _VIA_SERVICE,
+                Ref("_via_location", "service_at_location_id", _SAL, value="location_id"),
+            ),
+            (("_days", "int"), ("_problem_field", "text"), ("_problem", "text")),
+            _schedule_days,
+        ),
+        Plan(t.LANGUAGE, ServiceLanguage, (_SERVICE, Ref("_phone", "phone_id", Phone))),
+        Plan(t.ATTRIBUTE, Service.categories.through, (Ref("_service", "link_id", Service),)),
+        Plan(t.SERVICE_AREA, ServiceArea, (_SERVICE, _VIA_SERVICE)),
+    )
+}
 
 
-def _lookup(
-    model: type[models.Model], column: str, keys: Iterable[Any], wanted: list[str]
-) -> Iterable[tuple[Any, ...]]:
-    """(key, *wanted) for the model's rows whose `column` is one of `keys`, in raw SQL (the
-    ORM spent more time building each query than the database spent answering it)."""
-    keys = list(keys)
-    if not keys:
-        return []
-    qn = connection.ops.quote_name
-    convert = to_db(model_field(model, column))
-    selected = ", ".join(qn(c) for c in [column, *wanted])
-    found: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
-        for chunk in _chunks(keys, LOOKUP_CHUNK):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT {selected} FROM {qn(model._meta.db_table)} "
-                f"WHERE {qn(column)} IN ({marks})",
-                [convert(k) for k in chunk],
+# Staging --------------------------------------------------------------------------------
+
+
+def staged_values(
+    plan: Plan, batches: Iterable[Batch]
+) -> Iterator[tuple[tuple[str, ...], list[list[Any]]]]:
+    """Batches of rows as they are staged: the names of the columns given (those with a value
+    in the batch), and the values by column: line numbers first, then those columns as
+    stored, then the plan's `extra` columns.
+
+    On SQLite an empty value is sent as '' (the staging statement makes it NULL again): the
+    sqlite3 module binds None by way of its adapter protocol, which cost more than the rest
+    of the row. A column empty throughout the batch is not sent at all."""
+    table = plan.table
+    adapt = {c.name: _db_value(c.kind) for c in table.columns}
+    unempty = _unempty if connection.vendor == "sqlite" else _same
+    for batch in batches:
+        n = len(batch)
+        given: list[str] = []
+        values: list[list[Any]] = [batch.lines]
+        for name in [*(c.name for c in table.columns), *META]:
+            found = batch.columns.get(name)
+            if found is None or found.count(None) == n:
+                continue
+            convert = adapt.get(name)
+            given.append(name)
+            values.append(unempty(found if convert is None else convert(found)))
+        if plan.more is not None:
+            given += [name for name, _type in plan.extra]
+            values += [unempty(extra) for extra in plan.more(batch)]
+        yield tuple(given), values
+
+
+def _stage_columns(plan: Plan) -> list[str]:
+    columns = [f"line {'INTEGER' if connection.vendor == 'sqlite' else 'BIGINT'} PRIMARY KEY"]
+    columns += [f"{name} {_type('text')}" for name in ("_record", "_language")]
+    columns += [f"_loose {_type('int')}"]
+    columns += [f"{_q(c.name)} {_type(c.kind)}" for c in plan.table.columns]
+    columns += [f"{name} {_type(kind)}" for name, kind in plan.extra]
+    columns += [f"{ref.name} {_type('int')}" for ref in plan.refs]
+    return columns
+
+
+def _staging(plan: Plan, given: list[str], refs: list[Ref]) -> tuple[str, list[int]]:
+    """The INSERT of a staged row whose batch has the columns `given`, and the positions of
+    the values the `refs` (of those given) are looked up by."""
+    refs = [ref for ref in refs if ref.column in given]
+    columns = ["line", *(_q(n) for n in given), *(ref.name for ref in refs)]
+    mark = "nullif(%s, '')" if connection.vendor == "sqlite" else "%s"
+    marks = ["%s"] + [mark] * len(given)
+    marks += [
+        f"(SELECT {_q(ref.value)} FROM {_q(ref.model._meta.db_table)} WHERE {_q(ref.key)} = %s)"
+        for ref in refs
+    ]
+    sql = f"INSERT INTO {plan.stage} ({', '.join(columns)}) VALUES ({', '.join(marks)})"
+    return sql, [given.index(ref.column) + 1 for ref in refs]
+
+
+def _unempty(values: list[Any]) -> list[Any]:
+    # Converted values are never '' (an empty cell is None): '' can stand for NULL.
+    return ["" if v is None else v for v in values] if None in values else values
+
+
+def _same(values: list[Any]) -> list[Any]:
+    return values
+
+
+def _db_value(kind: str) -> Callable[[list[Any]], list[Any]] | None:
+    """How a column's converted values are stored (SQLite keeps dates and times as text)."""
+    ops = connection.ops
+    adapt: Callable[[Any], Any]
+    if kind == "date":
+        adapt = ops.adapt_datefield_value
+    elif kind == "datetime":
+        adapt = ops.adapt_datetimefield_value
+    elif kind == "time":
+        adapt = ops.adapt_timefield_value
+    else:
+        return None
+
+    def stored(values: list[Any]) -> list[Any]:
+        found = {v: (None if v is None else adapt(v)) for v in set(values)}
+        return list(map(found.__getitem__, values))
+
+    return stored
+
+
+# SQL --------------------------------------------------------------------------------------
+
+# Stage column types on PostgreSQL (SQLite's are left untyped: a column typed there converts
+# what it stores, such as an all-digit id to a number).
+_PG_TYPES = {
+    "uuid": "uuid",
+    "int": "bigint",
+    "number": "double precision",
+    "date": "date",
+    "datetime": "timestamp with time zone",
+    "time": "time",
+}
+
+
+def _type(kind: str) -> str:
+    if connection.vendor == "sqlite":
+        return ""
+    return _PG_TYPES.get(kind, "text")
+
+
+def _hex15(expr: str) -> str:
+    if connection.vendor == "sqlite":
+        return f"printf('%%015x', {expr})"
+    return f"lpad(to_hex({expr}), 15, '0')"
+
+
+def _as_uuid(expr: str) -> str:
+    return expr if connection.vendor == "sqlite" else f"CAST({expr} AS uuid)"
+
+
+def _reserve_ids(model: type[models.Model], count: int) -> int:
+    """A block of `count` primary keys no record has nor will be given: base + 1 … base + count."""
+    table = model._meta.db_table
+    if connection.vendor == "sqlite":
+        return int(
+            _one(
+                f"SELECT max(coalesce((SELECT max(id) FROM {_q(table)}), 0), "
+                "coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+                [table],
             )
-            found.extend(cursor.fetchall())
+        )
+    sequence = "pg_get_serial_sequence(%s, 'id')::regclass"
+    return int(
+        _one(
+            f"SELECT setval({sequence}, greatest(coalesce((SELECT max(id) FROM {_q(table)}), 0), "
+            f"nextval({sequence})) + %s) - %s",
+            [table, table, count, count],
+        )
+    )
+
+
+def _stored(table: t.Table) -> dict[str, str]:
+    """Model fields kept as the HSDS columns are: the SQL of each over the stage."""
+    return {attname: _q(column) for column, attname, _ in table.storage}
+
+
+def _last(plan: Plan, key: str, where: str = "true") -> str:
+    """SQL: the row is the last of those `where` holds with its `key` (PostgreSQL updates
+    a record once per statement)."""
+    return f"line IN (SELECT max(line) FROM {plan.stage} WHERE {where} GROUP BY {key})"
+
+
+def _where(line: int, record: str | None) -> str:
+    return record or f"line {line}"
+
+
+def _hex(value: Any) -> str:
+    return value.hex if isinstance(value, uuid.UUID) else str(value)
+
+
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    found = model._meta.get_field(name)
+    assert isinstance(found, models.Field)
     return found
 
 
-def _facts_of(model: type[models.Model], rows: list[Row]) -> dict[HsdsId, int]:
-    """The fact of each row's record already in the database (HSDS id → fact id)."""
-    return {
-        _from_db(hsds_id): fact
-        for hsds_id, fact in _lookup(model, "hsds_id", [r.id for r in rows], ["fact_id"])
-    }
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
-def _new_facts(labels: list[str]) -> list[int]:
-    """Create one unchecked fact per label; their ids, in the same order."""
-    if not labels:
-        return []
-    table = connection.ops.quote_name(Fact._meta.db_table)
-    ids: list[int] = []
+def _execute(sql: str, params: Sequence[Any] = ()) -> None:
     with connection.cursor() as cursor:
-        for chunk in _chunks(labels, 500):
-            rows = ", ".join(["(%s, '', NULL, '', 0)"] * len(chunk))
-            # Rows come back in the order of VALUES on both databases (as bulk_create relies).
-            cursor.execute(
-                f"INSERT INTO {table} (label, note, last_checked_on, last_outcome, "
-                f"open_disputes) VALUES {rows} RETURNING id",
-                chunk,
-            )
-            ids.extend(pk for (pk,) in cursor.fetchall())
-    return ids
+        cursor.execute(sql, params)
 
 
-def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _delete_where_in(model: type[models.Model], column: str, values: list[Any]) -> None:
-    table = connection.ops.quote_name(model._meta.db_table)
-    convert = to_db(model_field(model, column))
+def _first(sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
     with connection.cursor() as cursor:
-        for chunk in _chunks(values, LOOKUP_CHUNK):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"DELETE FROM {table} WHERE {connection.ops.quote_name(column)} IN ({marks})",
-                [convert(v) for v in chunk],
-            )
+        cursor.execute(sql, params)
+        row: tuple[Any, ...] | None = cursor.fetchone()
+    return row
 
 
-def _upsert(
-    model: type[models.Model],
-    rows: list[dict[str, Any]],
-    *,
-    conflict: tuple[str, ...] | None,
-    keep: tuple[str, ...] = (),
-    only_if: str = "",
-) -> None:
-    """INSERT … ON CONFLICT DO UPDATE for plain dicts of model values (SQLite and PostgreSQL).
-
-    Fields a row leaves out take their default on insert and are left alone on update, as are
-    those in `keep`; `only_if` (SQL) limits which existing rows are updated. Raw SQL because
-    building model instances costs more than the write.
-    """
-    if not rows:
-        return
-    qn = connection.ops.quote_name
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    # auto_now fields (when a record last changed) are stamped as Django's save() would.
-    stamped = {
-        f.attname
-        for f in fields
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    }
-    given = set().union(*(r.keys() for r in rows)) - stamped
-    # Columns the rows give first (read with one itemgetter), then those left to defaults.
-    named = [f for f in fields if f.attname in given]
-    left = [f for f in fields if f.attname not in given]
-    calls = [f for f in left if f.has_default() and callable(f.default)]
-    fixed = [f for f in left if f not in calls]
-    ordered = [*named, *calls, *fixed]
-    columns = ", ".join(qn(f.column) for f in ordered)
-    # Text columns that take no NULL store an empty value as '' (as forms do).
-    marks = ", ".join(
-        "coalesce(%s, '')"
-        if isinstance(f, models.CharField | models.TextField) and not f.null
-        else "%s"
-        for f in ordered
-    )
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"
-    if conflict is not None:
-        targets = ", ".join(qn(model_field(model, c).column) for c in conflict)
-        updates = [
-            f"{qn(f.column)} = excluded.{qn(f.column)}"
-            for f in fields
-            if (f.attname in given or f.attname in stamped)
-            and f.attname not in conflict
-            and f.attname not in keep
-            and not getattr(f, "auto_now_add", False)
-        ]
-        action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
-        if only_if and updates:
-            action += f" WHERE {only_if}"
-        sql += f" ON CONFLICT ({targets}) {action}"
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, _parameters(rows, named, calls, fixed))
+def _row(sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...]:
+    row = _first(sql, params)
+    assert row is not None
+    return row
 
 
-def _parameters(
-    rows: list[dict[str, Any]],
-    named: list[models.Field[Any, Any]],
-    calls: list[models.Field[Any, Any]],
-    fixed: list[models.Field[Any, Any]],
-) -> list[list[Any]]:
-    """Each row's values for the columns `named`, then `calls` (a callable default, such as a
-    fresh UUID, differs per row), then `fixed` (a default computed once), ready for the database.
-    """
-    conversions = [(i, to_db(f)) for i, f in enumerate(named)]
-    conversions = [(i, c) for i, c in conversions if c is not _identity]
-    now = timezone.now()
-    constant = [
-        to_db(f)(
-            now
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-            else f.get_default()
-        )
-        for f in fixed
-    ]
-    names = [f.attname for f in named]
-    getter = itemgetter(*names)
-    try:
-        if len(names) == 1:
-            params = [[getter(row)] for row in rows]
-        else:
-            params = [list(getter(row)) for row in rows]
-    except KeyError:  # a row leaves out a field others give: it takes the default there
-        params = [
-            [row[f.attname] if f.attname in row else f.get_default() for f in named] for row in rows
-        ]
-    for values in params:
-        for i, convert in conversions:
-            values[i] = convert(values[i])
-        for f in calls:
-            values.append(to_db(f)(f.get_default()))
-        values.extend(constant)
-    return params
+def _one(sql: str, params: Sequence[Any] = ()) -> Any:
+    return _row(sql, params)[0]
 
 
-def _identity(value: Any) -> Any:
-    return value
-
-
-def to_db(field: models.Field[Any, Any]) -> Any:
-    """The one conversion a column's Python value needs for this database, chosen once
-    (what get_db_prep_save does, without its cost per value)."""
-    ops = connection.ops
-    if isinstance(field, models.UUIDField):
-        return _id_as_uuid if _uses_uuid_type() else _id_as_hex
-    if isinstance(field, models.DateTimeField):
-        return _memo(ops.adapt_datetimefield_value)
-    if isinstance(field, models.DateField):
-        return _memo(ops.adapt_datefield_value)
-    if isinstance(field, models.TimeField):
-        return _memo(ops.adapt_timefield_value)
-    return _identity
-
-
-def _memo(adapt: Any) -> Any:
-    """`adapt` for values that repeat (opening hours, a file's one modification time); at
-    most MEMO_SIZE values are kept, for one batch."""
-    memo: dict[Any, Any] = {}
-
-    def adapted(value: Any) -> Any:
-        if value is None:
-            return None
-        found = memo.get(value)
-        if found is None:
-            found = adapt(value)
-            if len(memo) < MEMO_SIZE:
-                memo[value] = found
-        return found
-
-    return adapted
-
-
-def model_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
-    field = model._meta.get_field(name)
-    assert isinstance(field, models.Field)
-    return field
+def _count(plan: Plan, where: str = "true") -> int:
+    return int(_one(f"SELECT count(*) FROM {plan.stage} WHERE {where}"))
