@@ -155,6 +155,8 @@ class Writer:
         }
         self.buffers: dict[str, list[Row]] = {}
         self.staged: dict[str, str] = {}  # table → the file its rows come from
+        # The references each stage looked up for every row (see `_stage`).
+        self.looked_up: dict[str, set[str]] = {}
         self.loose: set[str] = set()
         self.lines = itertools.count(1)
         self.empty = {m for m in FILLED if not m._default_manager.exists()}
@@ -253,17 +255,27 @@ class Writer:
             _execute(f"DROP TABLE IF EXISTS {plan.stage}")
             _execute(f"CREATE TEMPORARY TABLE {plan.stage} ({', '.join(_stage_columns(plan))})")
             self.staged[plan.table.name] = file
-        refs = [r for r in plan.refs if inline and self._may_hold(r.model)]
+        # PostgreSQL copies the rows in (its fastest way) and looks references up later.
+        copy = connection.vendor == "postgresql"
+        refs = [r for r in plan.refs if inline and not copy and self._may_hold(r.model)]
+        self.looked_up.setdefault(plan.table.name, set()).update(r.name for r in refs)
         statements: dict[tuple[str, ...], tuple[str, list[int]]] = {}
         with connection.cursor() as cursor:
             for given, values in batches:
+                if copy:
+                    columns = ", ".join(["line", *(_q(n) for n in given)])
+                    with cursor.copy(f"COPY {plan.stage} ({columns}) FROM STDIN") as copying:
+                        for row in zip(*values, strict=True):
+                            copying.write_row(row)
+                    continue
                 found = statements.get(given)
                 if found is None:
                     found = statements[given] = _staging(plan, list(given), refs)
                 sql, looked_up = found
                 # Each reference is looked up from its column's value, given once more.
                 values += [values[i] for i in looked_up]
-                cursor.executemany(sql, list(zip(*values, strict=True)))
+                # The rows as the columns' values zipped (a list of them costs more time).
+                cursor.executemany(sql, zip(*values, strict=True))  # type: ignore[arg-type]
 
     def _may_hold(self, model: type[models.Model]) -> bool:
         """Whether a record of `model` can be found (not if it was empty and is not written)."""
@@ -292,8 +304,9 @@ class Writer:
 
     def _resolve(self, plan: Plan) -> None:
         """The references staging could not look up (their records were not written yet)."""
+        looked_up = self.looked_up.pop(plan.table.name, set())
         for ref in plan.refs:
-            if self._may_hold(ref.model):
+            if self._may_hold(ref.model) and ref.name not in looked_up:
                 column = f"{plan.stage}.{_q(ref.column)}"
                 _execute(
                     f"UPDATE {plan.stage} SET {ref.name} = (SELECT {_q(ref.value)} FROM "
@@ -529,7 +542,7 @@ class Writer:
             "AND excluded.address_type <> 'physical')",
         )
         rows = _count(plan)
-        addresses = _count(plan, kept)
+        addresses = int(_one(f"SELECT count(DISTINCT _location) FROM {plan.stage}"))
         if rows > addresses:
             self.notes["a location's second address (Waypost keeps one, physical first)"] += (
                 rows - addresses
@@ -539,12 +552,11 @@ class Writer:
         location, address = _q(Location._meta.db_table), _q(Address._meta.db_table)
         _execute(
             f"UPDATE {location} SET place_id = z.place_id, timezone = coalesce(p.timezone, '') "
-            f"FROM {address} a JOIN {_q(ZipCode._meta.db_table)} z "
-            "ON z.code = substr(a.postal_code, 1, 5) "
+            f"FROM {plan.stage} s JOIN {address} a ON a.location_id = s._location "
+            f"JOIN {_q(ZipCode._meta.db_table)} z ON z.code = substr(a.postal_code, 1, 5) "
             f"LEFT JOIN {_q(Place._meta.db_table)} p ON p.id = z.place_id "
-            f"WHERE a.location_id = {location}.id AND {location}.place_id IS NULL "
-            f"AND a.country IN ('US', 'USA', '') AND a.location_id IN "
-            f"(SELECT _location FROM {plan.stage})"
+            f"WHERE {location}.id = s._location AND {location}.place_id IS NULL "
+            "AND a.country IN ('US', 'USA', '')"
         )
 
     def _write_service_at_location(self, plan: Plan, file: str) -> None:
