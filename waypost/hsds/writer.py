@@ -526,12 +526,8 @@ class Writer:
         self._refuse_unresolved(plan, file, "location_id", "_location", Location)
         # A location keeps one address: its last physical one, or else its last one; one it
         # has already gives way unless it is physical and the new one is not.
-        ranked = (
-            f"SELECT line, row_number() OVER (PARTITION BY _location ORDER BY CASE "
-            f"WHEN address_type = 'physical' THEN 0 ELSE 1 END, line DESC) AS rank "
-            f"FROM {plan.stage}"
-        )
-        kept = f"line IN (SELECT line FROM ({ranked}) AS ranked WHERE rank = 1)"
+        physical_first = "CASE WHEN address_type = 'physical' THEN 0 ELSE 1 END"
+        kept = _last(plan, "_location", first=physical_first)
         stored = _stored(plan.table)
         self._insert(
             Address,
@@ -913,8 +909,7 @@ def _staging(plan: Plan, given: list[str], refs: list[Ref]) -> tuple[str, list[i
     the values the `refs` (of those given) are looked up by."""
     refs = [ref for ref in refs if ref.column in given]
     columns = ["line", *(_q(n) for n in given), *(ref.name for ref in refs)]
-    mark = "nullif(%s, '')" if connection.vendor == "sqlite" else "%s"
-    marks = ["%s"] + [mark] * len(given)
+    marks = ["%s"] + ["nullif(%s, '')"] * len(given)
     marks += [
         f"(SELECT {_q(ref.value)} FROM {_q(ref.model._meta.db_table)} WHERE {_q(ref.key)} = %s)"
         for ref in refs
@@ -1008,10 +1003,19 @@ def _stored(table: t.Table) -> dict[str, str]:
     return {attname: _q(column) for column, attname, _ in table.storage}
 
 
-def _last(plan: Plan, key: str, where: str = "true") -> str:
-    """SQL: the row is the last of those `where` holds with its `key` (PostgreSQL updates
-    a record once per statement)."""
-    return f"line IN (SELECT max(line) FROM {plan.stage} WHERE {where} GROUP BY {key})"
+def _last(plan: Plan, key: str, where: str = "true", first: str = "") -> str:
+    """SQL: the row is the one kept of the rows with its `key` that `where` holds: the last,
+    or the last of those `first` (SQL) puts first. PostgreSQL updates a record once per
+    statement, so the others must be left out there. SQLite updates it once for each row, in
+    the order of the rows, and the ON CONFLICT clause of the write leaves the same row last."""
+    if connection.vendor == "sqlite":
+        return "true"
+    order = f"{first}, line DESC" if first else "line DESC"
+    ranked = (
+        f"SELECT line, row_number() OVER (PARTITION BY {key} ORDER BY {order}) AS rank "
+        f"FROM {plan.stage} WHERE {where}"
+    )
+    return f"line IN (SELECT line FROM ({ranked}) AS ranked WHERE rank = 1)"
 
 
 def _where(line: int, record: str | None) -> str:
