@@ -85,7 +85,7 @@ def import_hsds(
         # memory-mapped reads are still off.
         with transaction.atomic(), _roomy_cache(), indexing:
             ensure_taxonomies()
-            writer = Writer(batch_size, bulk=bulk, size_hint=sizes)
+            writer = Writer(batch_size, bulk=bulk)
             if tabular:
                 staged = [(table, files[table]) for table in t.TABLES if table in files]
                 staged = [(table, file) for table, file in staged if table.name in PLANS]

@@ -92,7 +92,7 @@ def _read_tables(jobs: list[tuple[str, str]], pipe: Any, spool: int) -> None:
 
             for batch in staged_values(plan, read_batches(plan.table, file, advance, BATCH_SIZE)):
                 given, values = batch
-                ids.add(0, values[given.index("id") + 1])
+                ids.add(values[given.index("id") + 1])
                 data = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
                 view = memoryview(data)
                 while view:
@@ -100,7 +100,7 @@ def _read_tables(jobs: list[tuple[str, str]], pipe: Any, spool: int) -> None:
                 pipe.send(("batch", offset, len(data)))
                 offset += len(data)
             suspects = ids.suspects
-            pipe.send(("done", name, None if suspects is None else [(i,) for _, i in suspects]))
+            pipe.send(("done", name, None if suspects is None else [(i,) for i in suspects]))
     except DataFileError as exc:
         pipe.send(("refused", exc.file, exc.record, exc.field, exc.reason))
     except Exception:
@@ -110,7 +110,7 @@ def _read_tables(jobs: list[tuple[str, str]], pipe: Any, spool: int) -> None:
 
 
 class IdFilter:
-    """Which ids may have been read before in this import (a Bloom filter, two bits an id).
+    """Which ids of a file may have been read before in it (a Bloom filter, two bits an id).
 
     Sorting the millions of ids of a national import to find one read twice took longer than
     reading them; the filter answers "certainly not" for nearly all of them in memory (at
@@ -127,23 +127,22 @@ class IdFilter:
             bits <<= 1
         self.mask = bits - 1
         self.bits = bytearray(bits >> 3)
-        self.suspects: set[tuple[int, HsdsId]] | None = set()
+        self.suspects: set[HsdsId] | None = set()
 
-    def add(self, entity: int, ids: list[HsdsId]) -> None:
+    def add(self, ids: list[HsdsId]) -> None:
         bits, mask = self.bits, self.mask
-        salt = entity * 0x9E3779B97F4A7C15
         for hsds_id in ids:
-            code = hash(hsds_id) ^ salt
+            code = hash(hsds_id)
             one, two = code & mask, (code >> 28) & mask
             byte1, bit1, byte2, bit2 = one >> 3, 1 << (one & 7), two >> 3, 1 << (two & 7)
             if bits[byte1] & bit1 and bits[byte2] & bit2:
-                self._suspect(entity, hsds_id)
+                self._suspect(hsds_id)
             bits[byte1] |= bit1
             bits[byte2] |= bit2
 
-    def _suspect(self, entity: int, hsds_id: HsdsId) -> None:
+    def _suspect(self, hsds_id: HsdsId) -> None:
         if self.suspects is None:
             return
-        self.suspects.add((entity, hsds_id))
+        self.suspects.add(hsds_id)
         if len(self.suspects) > self.MAX_SUSPECTS:
             self.suspects = None

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from waypost.directory.models import Taxonomy, TaxonomyTerm
 from waypost.directory.taxonomy import ATTRIBUTE_TAXONOMY, CATEGORY_TAXONOMY
-from waypost.hsds.values import HsdsId, not_found, show_id
+from waypost.hsds.values import HsdsId, show_id
 
 if TYPE_CHECKING:
     from waypost.hsds.writer import Row
@@ -99,16 +99,6 @@ class TermMap:
         if parent is not None and taxonomy not in self.waypost_taxonomies:
             self.pending_parents.append((known[0], parent, row))
         return known
-
-    def resolve(self, row: Row, column: str) -> tuple[int, bool]:
-        """The term a row names (its primary key, and whether it is a Waypost attribute)."""
-        hsds_id = row.values[column]
-        if hsds_id not in self.by_id:
-            raise row.error(
-                column,
-                not_found("taxonomy term", hsds_id),
-            )
-        return self.by_id[hsds_id]
 
     def finish(self) -> None:
         """Parents are set last: a term may come before its parent."""

@@ -138,14 +138,10 @@ FILLED = (
 
 
 class Writer:
-    def __init__(
-        self, batch_size: int = BATCH_SIZE, *, bulk: bool = False, size_hint: int = 0
-    ) -> None:
+    def __init__(self, batch_size: int = BATCH_SIZE, *, bulk: bool = False) -> None:
         """`batch_size`: rows of a document staged together. `bulk`: a large import, for which
-        the secondary indexes of the tables it finds empty are built once at the end (SQLite).
-        `size_hint` (bytes to read) is for the reading process (`readahead.IdFilter`)."""
+        the secondary indexes of the tables it finds empty are built once at the end (SQLite)."""
         self.batch_size = batch_size
-        self.size_hint = size_hint
         self.counts: Counter[str] = Counter()
         self.notes: Counter[str] = Counter()
         self.terms = TermMap(self.notes)
