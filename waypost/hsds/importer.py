@@ -87,6 +87,7 @@ def import_hsds(
             ensure_taxonomies()
             writer = Writer(batch_size, bulk=bulk)
             if tabular:
+                # In the order the tables are written, which the reading process follows.
                 staged = [(table, files[table]) for table in t.TABLES if table in files]
                 staged = [(table, file) for table, file in staged if table.name in PLANS]
                 reader = Reader(staged) if sizes > SEPARATE_BYTES else None

@@ -22,8 +22,6 @@ DESCRIPTOR = "datapackage.json"
 MAX_DESCRIPTOR_BYTES = 1 << 20
 # The longest CSV cell read (the csv module's own limit, made plain in its refusal).
 MAX_CELL = 131_072
-# Rows converted together (see `values.column_converter`).
-BATCH_ROWS = 5000
 
 
 def package_files(path: Path) -> tuple[dict[t.Table, Path], list[tuple[str, Path | None]]]:
@@ -113,7 +111,7 @@ class Batch:
 
 
 def read_batches(
-    table: t.Table, file: Path, advance: Callable[[int], None], size: int = BATCH_ROWS
+    table: t.Table, file: Path, advance: Callable[[int], None], size: int
 ) -> Iterator[Batch]:
     """The file's rows in batches of `size`, each cell converted (see `values.Column`).
     Raises DataFileError at the first row that cannot be read, naming line and column."""

@@ -530,7 +530,7 @@ class Writer:
             {"location_id": "_location", **stored},
             f"FROM {plan.stage} WHERE {kept} ORDER BY line",
             conflict=("location_id",),
-            only_if="NOT (directory_address.address_type = 'physical' "
+            only_if=f"NOT ({_q(Address._meta.db_table)}.address_type = 'physical' "
             "AND excluded.address_type <> 'physical')",
         )
         rows = _count(plan)
